@@ -1,0 +1,30 @@
+"""Exporters: a :class:`~transcript_model.Transcript` to TEI P5 XML and JSON-LD, and validation
+of both against the schemas bundled with the package.
+
+>>> import transcript_model, exporters
+>>> t = transcript_model.parse("Question: Why?\\n\\nSergey Lavrov: Because.")
+>>> exporters.validate_tei(exporters.to_tei(t)), exporters.validate_jsonld(exporters.to_jsonld(t))
+([], [])
+"""
+
+from __future__ import annotations
+
+from .jsonld import to_jsonld
+from .resources import CONTEXT_IRI, DocumentLoaderError, SchemaNotFoundError, document_loader, schema_dir
+from .tei import ExportError, to_tei
+from .validation import Issue, IssueSeverity, validate_jsonld, validate_tei
+
+__all__ = [
+    "CONTEXT_IRI",
+    "DocumentLoaderError",
+    "ExportError",
+    "Issue",
+    "IssueSeverity",
+    "SchemaNotFoundError",
+    "document_loader",
+    "schema_dir",
+    "to_jsonld",
+    "to_tei",
+    "validate_jsonld",
+    "validate_tei",
+]

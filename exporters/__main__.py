@@ -1,0 +1,5 @@
+"""``python -m exporters``: the same as the ``transcript`` command."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,154 @@
+"""Transcript → JSON-LD (schema.org, with Web Annotation for repairs).
+
+The document is a ``Report`` and a ``Conversation``; each turn is a ``Message`` (also a
+``Question`` or an ``Answer`` where the turn kind says so) in the ordered ``hasPart``;
+each repair is an ``oa:Annotation`` with motivation ``editing`` whose target selects the
+original text in the source (``TextPositionSelector`` + ``TextQuoteSelector``) and whose
+body selects the replacement in the message. ``@context`` is the pinned IRI of the bundled
+context plus an explicit ``@base``, so every ``#fragment`` id is absolute once expanded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from transcript_model import Person, Transcript, Turn, TurnKind
+from transcript_model import __version__ as tool_version
+
+from .resources import CONTEXT_IRI, TOOL_ID
+from .tei import iso, turn_id
+
+JsonObject = dict[str, Any]
+
+
+def document_iri(t: Transcript) -> str:
+    """The IRI the document's ``#fragment`` ids resolve against: the source URL when printed,
+    else a content hash of the paragraphs (stable for the same input)."""
+    if t.metadata.source_url:
+        return t.metadata.source_url
+    digest = hashlib.sha256()
+    for turn in t.turns:
+        for para in turn.paragraphs:
+            digest.update(para.text.encode("utf-8", "surrogatepass"))
+            digest.update(b"\x00")
+    return "urn:sha256:" + digest.hexdigest()
+
+
+def _person(p: Person) -> JsonObject:
+    node: JsonObject = {"@id": "#" + p.id, "@type": "Person"}
+    if p.name is not None:
+        node["name"] = p.name
+    if p.role is not None:
+        node["jobTitle"] = p.role
+    if p.affiliation is not None:
+        node["affiliation"] = {"@type": "Organization", "name": p.affiliation}
+    if p.anonymous:
+        node["anonymous"] = True
+    return node
+
+
+_TYPES = {TurnKind.QUESTION: "Question", TurnKind.ANSWER: "Answer"}
+
+
+def to_jsonld(t: Transcript) -> JsonObject:
+    """The transcript as a JSON-LD document (a plain ``dict``, deterministic)."""
+    md = t.metadata
+    doc: JsonObject = {
+        "@context": [CONTEXT_IRI, {"@base": document_iri(t)}],
+        "@id": "",
+        "@type": ["Report", "Conversation"],
+    }
+    if md.title is not None:
+        doc["name"] = md.title
+    if md.number is not None:
+        doc["reportNumber"] = md.number
+    if md.published is not None:
+        doc["datePublished"] = iso(md.published)
+    if md.language is not None:
+        doc["inLanguage"] = md.language
+    if md.genre is not None:
+        doc["genre"] = md.genre
+    if md.publisher is not None:
+        doc["publisher"] = {"@type": "GovernmentOrganization", "name": md.publisher}
+    if md.place is not None:
+        doc["locationCreated"] = {"@type": "Place", "name": md.place}
+    if md.source_url is not None:
+        doc["url"] = md.source_url
+    source_node: JsonObject = {"@id": "#source-text", "@type": "MediaObject", "encodingFormat": "text/plain"}
+    if md.source_url is not None:
+        source_node["url"] = md.source_url
+    doc["isBasedOn"] = source_node
+    if md.occasion or md.event_date:
+        event: JsonObject = {"@type": "Event"}
+        if md.occasion is not None:
+            event["name"] = md.occasion
+        if md.event_date is not None:
+            event["startDate"] = iso(md.event_date)
+        if md.place is not None:
+            event["location"] = {"@type": "Place", "name": md.place}
+        doc["about"] = event
+    if t.participants:
+        doc["contributor"] = [_person(p) for p in t.participants]
+    if md.mentioned:
+        doc["mentions"] = [_person(p) for p in md.mentioned]
+    doc["hasPart"] = [_message(i, turn) for i, turn in enumerate(t.turns)]
+    if t.repairs:
+        doc["repairs"] = [_repair(i, t) for i in range(len(t.repairs))]
+    return doc
+
+
+def _message(i: int, turn: Turn) -> JsonObject:
+    types = ["Message"]
+    if turn.kind in _TYPES:
+        types.append(_TYPES[turn.kind])
+    msg: JsonObject = {"@id": "#" + turn_id(i), "@type": types, "position": i + 1}
+    if turn.speaker is not None:
+        msg["author"] = "#" + turn.speaker
+    if turn.label is not None:
+        msg["label"] = turn.label
+    if turn.kind is not None:
+        msg["turnKind"] = turn.kind.value
+    msg["text"] = turn.text
+    return msg
+
+
+def _offset_in_turn(t: Transcript, turn: int, paragraph: int, offset: int) -> int:
+    """Offset in ``Turn.text`` (paragraphs joined by blank lines) of an offset in a paragraph."""
+    paras = t.turns[turn].paragraphs
+    return sum(len(p.text) + 2 for p in paras[:paragraph]) + offset
+
+
+def _repair(i: int, t: Transcript) -> JsonObject:
+    r = t.repairs[i]
+    start = _offset_in_turn(t, r.turn, r.paragraph, r.start)
+    end = _offset_in_turn(t, r.turn, r.paragraph, r.end)
+    return {
+        "@id": f"#repair-{i + 1}",
+        "@type": "Annotation",
+        "motivation": "editing",
+        "rule": r.rule,
+        "description": r.reason,
+        "creator": tool_node(),
+        "target": {
+            "@type": "SpecificResource",
+            "source": "#source-text",
+            "selector": [
+                {"@type": "TextPositionSelector", "start": r.source.start, "end": r.source.end},
+                {"@type": "TextQuoteSelector", "exact": r.original},
+            ],
+        },
+        "body": {
+            "@type": "SpecificResource",
+            "source": "#" + turn_id(r.turn),
+            "selector": [
+                {"@type": "TextPositionSelector", "start": start, "end": end},
+                {"@type": "TextQuoteSelector", "exact": r.replacement},
+            ],
+        },
+    }
+
+
+def tool_node() -> JsonObject:
+    """The software that made the document (referenced by every repair's ``creator``)."""
+    return {"@id": "#" + TOOL_ID, "@type": "SoftwareApplication", "name": TOOL_ID, "softwareVersion": tool_version}

@@ -1,0 +1,233 @@
+"""Transcript → TEI P5 XML, in the subset defined by ``schemas/transcript-tei.rng``.
+
+Layout of the output (see the schema for the exact grammar):
+
+- ``teiHeader/fileDesc``: the title, the publisher with the document number and URL as
+  ``idno``, and the source (``sourceDesc/bibl``);
+- ``encodingDesc``: how repairs were made (``editorialDecl/correction``), the tool
+  (``appInfo/application``, referenced by every ``@resp``), and a taxonomy of turn kinds and
+  repair rules (referenced by ``@ana``);
+- ``profileDesc``: language, genre, participants and mentioned persons, place and date;
+- ``text/body/div``: per turn, the label as printed (``note type="speaker"``) and a ``u``
+  whose ``@who`` points at its person, with one ``seg`` per paragraph. Repairs are marked in
+  place: a dropped fragment as ``surplus``, changed text as ``choice/sic/corr``, so the
+  source text can be recovered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lxml import etree
+
+from transcript_model import Paragraph, Person, Transcript, TurnKind
+from transcript_model import __version__ as tool_version
+from transcript_model.repairs import RULES
+
+from .resources import TOOL_ID
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_XML_LANG = f"{{{XML_NS}}}lang"
+_XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+
+
+class ExportError(ValueError):
+    """The transcript cannot be written as XML (e.g. it holds characters XML 1.0 forbids)."""
+
+
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    e = etree.SubElement(parent, _T + tag)
+    for k, v in attrs.items():
+        e.set(_XML_ID if k == "xml_id" else k, v)
+    if text is not None:
+        e.text = text
+    return e
+
+
+def iso(value: dt.date | dt.datetime) -> str:
+    """ISO 8601 as TEI's ``@when`` wants it: seconds always, offset when known."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def kind_id(kind: TurnKind) -> str:
+    return f"kind.{kind.value}"
+
+
+def rule_id(rule: str) -> str:
+    return f"rule.{rule}"
+
+
+def turn_id(index: int) -> str:
+    return f"u{index + 1}"
+
+
+def to_tei(t: Transcript) -> bytes:
+    """The transcript as a TEI P5 document (UTF-8 bytes, deterministic).
+
+    Raises :class:`ExportError` if the transcript holds text XML cannot carry.
+    """
+    try:
+        root = _build(t)
+    except ValueError as exc:  # lxml refuses control characters and NUL
+        raise ExportError(f"cannot write TEI: {exc}") from None
+    return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+
+
+def _build(t: Transcript) -> etree._Element:
+    md = t.metadata
+    root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
+    if md.language:
+        root.set(_XML_LANG, md.language)
+    header = _el(root, "teiHeader")
+    _file_desc(header, t)
+    _encoding_desc(header, t)
+    _profile_desc(header, t)
+    text = _el(root, "text")
+    body = _el(text, "body")
+    div = _el(body, "div", type="transcript")
+    for i, turn in enumerate(t.turns):
+        if turn.label is not None:
+            _el(div, "note", turn.label, type="speaker")
+        u = _el(div, "u", xml_id=turn_id(i))
+        if turn.speaker is not None:
+            u.set("who", "#" + turn.speaker)
+        if turn.kind is not None:
+            u.set("ana", "#" + kind_id(turn.kind))
+        for j, para in enumerate(turn.paragraphs):
+            seg = _el(u, "seg", xml_id=f"{turn_id(i)}.p{j + 1}")
+            _fill_paragraph(seg, para, t)
+    return root
+
+
+def _file_desc(header: etree._Element, t: Transcript) -> None:
+    md = t.metadata
+    file_desc = _el(header, "fileDesc")
+    title_stmt = _el(file_desc, "titleStmt")
+    _el(title_stmt, "title", md.title or "Untitled transcript")
+    pub = _el(file_desc, "publicationStmt")
+    _el(pub, "publisher", md.publisher or "Unknown publisher")
+    if md.published is not None:
+        _el(pub, "date", iso(md.published), when=iso(md.published))
+    if md.number is not None:
+        _el(pub, "idno", md.number, type="number")
+    if md.source_url is not None:
+        _el(pub, "idno", md.source_url, type="URI")
+    source_desc = _el(file_desc, "sourceDesc")
+    bibl = _el(source_desc, "bibl")
+    if md.title is not None:
+        _el(bibl, "title", md.title)
+    if md.publisher is not None:
+        _el(bibl, "publisher", md.publisher)
+    if md.published is not None:
+        _el(bibl, "date", iso(md.published), when=iso(md.published))
+    if md.source_url is not None:
+        _el(bibl, "ref", md.source_url, target=md.source_url)
+    if not len(bibl):
+        _el(bibl, "note", "Source not identified in the transcript.")
+
+
+def _encoding_desc(header: etree._Element, t: Transcript) -> None:
+    enc = _el(header, "encodingDesc")
+    app_info = _el(enc, "appInfo")
+    app = _el(app_info, "application", xml_id=TOOL_ID, ident=TOOL_ID, version=tool_version)
+    _el(app, "label", "transcript-model")
+    editorial = _el(enc, "editorialDecl")
+    correction = _el(editorial, "correction", method="markup")
+    counts: dict[str, int] = {}
+    for r in t.repairs:
+        counts[r.rule] = counts.get(r.rule, 0) + 1
+    summary = ", ".join(f"{rule} ({n})" for rule, n in counts.items()) or "none"
+    _el(
+        correction,
+        "p",
+        "Scraping artifacts were repaired automatically by transcript-model. Dropped text is kept "
+        "in surplus, changed text in choice/sic/corr; each carries resp pointing at the tool and "
+        "ana pointing at the rule. Repairs applied: " + summary + ".",
+    )
+    class_decl = _el(enc, "classDecl")
+    kinds = _el(class_decl, "taxonomy", xml_id="turn-kinds")
+    for kind in TurnKind:
+        cat = _el(kinds, "category", xml_id=kind_id(kind))
+        _el(cat, "catDesc", kind.value)
+    rules = _el(class_decl, "taxonomy", xml_id="repair-rules")
+    for name in RULES:
+        cat = _el(rules, "category", xml_id=rule_id(name))
+        _el(cat, "catDesc", name)
+
+
+def _profile_desc(header: etree._Element, t: Transcript) -> None:
+    md = t.metadata
+    prof = _el(header, "profileDesc")
+    if md.genre is not None:
+        keywords = _el(_el(prof, "textClass"), "keywords")
+        _el(keywords, "term", md.genre, type="genre")
+    if md.language is not None:
+        usage = _el(prof, "langUsage")
+        _el(usage, "language", LANGUAGE_NAMES.get(md.language, md.language), ident=md.language)
+    if t.participants or md.mentioned:
+        partic = _el(prof, "particDesc")
+        if t.participants:
+            lst = _el(partic, "listPerson", type="participants")
+            for p in t.participants:
+                _person(lst, p)
+        if md.mentioned:
+            lst = _el(partic, "listPerson", type="mentioned")
+            for p in md.mentioned:
+                _person(lst, p)
+    if md.place or md.event_date or md.occasion:
+        setting = _el(_el(prof, "settingDesc"), "setting")
+        if md.place is not None:
+            _el(setting, "placeName", md.place)
+        if md.event_date is not None:
+            _el(setting, "date", iso(md.event_date), when=iso(md.event_date))
+        if md.occasion is not None:
+            _el(setting, "activity", md.occasion)
+
+
+def _person(parent: etree._Element, p: Person) -> None:
+    person = _el(parent, "person", xml_id=p.id)
+    if p.anonymous:
+        person.set("role", "anonymous")
+    if p.name is not None:
+        _el(person, "persName", p.name)
+    if p.role is not None or p.affiliation is not None:
+        aff = _el(person, "affiliation")
+        if p.role is not None:
+            _el(aff, "roleName", p.role)
+        if p.affiliation is not None:
+            _el(aff, "orgName", p.affiliation)
+    if not len(person):
+        _el(person, "persName")
+
+
+def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript) -> None:
+    """Write a paragraph's text with its edits marked in place."""
+    pos = 0
+    last: etree._Element | None = None
+
+    def add_text(s: str) -> None:
+        if not s:
+            return
+        if last is None:
+            seg.text = (seg.text or "") + s
+        else:
+            last.tail = (last.tail or "") + s
+
+    for edit in sorted(para.edits, key=lambda e: (e.start, e.end)):
+        add_text(para.text[pos : edit.start])
+        repair = t.repairs[edit.repair]
+        attrs = {"resp": "#" + TOOL_ID, "ana": "#" + rule_id(repair.rule)}
+        if edit.start == edit.end:
+            last = _el(seg, "surplus", edit.original, reason=repair.reason, **attrs)
+        else:
+            last = _el(seg, "choice", **attrs)
+            _el(last, "sic", edit.original)
+            _el(last, "corr", para.text[edit.start : edit.end])
+        pos = edit.end
+    add_text(para.text[pos:])

@@ -1,0 +1,309 @@
+"""Validation of TEI and JSON-LD documents against the bundled schemas.
+
+Errors are data: each problem is an :class:`Issue` with a severity, a message, where it is
+(line and column for XML, a JSON path for JSON) and which rule failed. Validators are
+built once per process and reused (``functools.cache``).
+
+XML is parsed safely: no DTD loading, no entity expansion, no network, and any document
+type declaration is rejected.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from lxml import etree
+from lxml.isoschematron import Schematron
+
+from .resources import CONTEXT_IRI, JSONLD_SCHEMA, TEI_RNG, TEI_SCH, context_document, jsonld_schema, schema_path
+
+
+class IssueSeverity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One validation problem.
+
+    ``line``/``column`` are 1-based where known (XML); ``path`` is an XPath-like location for
+    XML or a JSON path (``$.hasPart[1].text``) for JSON; ``rule`` names what failed
+    (``xml``, ``relaxng``, a Schematron assertion id, a JSON Schema keyword, ``context``).
+    """
+
+    severity: IssueSeverity
+    message: str
+    rule: str
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is IssueSeverity.ERROR
+
+    def format(self, name: str = "-") -> str:
+        """``name:line:col: severity: message [rule]``, the form compilers and editors read."""
+        where = name
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
+        elif self.path:
+            where += f":{self.path}"
+        return f"{where}: {self.severity.value}: {self.message} [{self.rule}]"
+
+
+def errors(issues: Iterable[Issue]) -> list[Issue]:
+    """Only the issues that make a document invalid."""
+    return [i for i in issues if i.is_error]
+
+
+# ----------------------------------------------------------------------------- XML
+
+
+def safe_parser() -> etree.XMLParser:
+    """An XML parser that loads no DTD, expands no entity and never touches the network."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+
+
+class XmlInputError(ValueError):
+    """The bytes are not a well-formed, safe XML document; ``issue`` says where and why."""
+
+    def __init__(self, issue: Issue) -> None:
+        self.issue = issue
+        super().__init__(issue.message)
+
+
+def parse_xml(data: bytes | str) -> etree._ElementTree:
+    """Parse XML safely; raise :class:`XmlInputError` with line and column on failure."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (None, None)
+        msg = exc.msg or str(exc)
+        raise XmlInputError(Issue(IssueSeverity.ERROR, f"not well-formed XML: {msg}", "xml", line, column)) from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype:
+        raise XmlInputError(
+            Issue(
+                IssueSeverity.ERROR,
+                "document type declarations are not accepted (no DTDs or entities): remove the DOCTYPE",
+                "xml",
+                1,
+                1,
+            )
+        )
+    return tree
+
+
+def _log_issues(log: Any, rule: str) -> Iterator[Issue]:
+    for entry in log:
+        yield Issue(IssueSeverity.ERROR, entry.message, rule, entry.line or None, entry.column or None, entry.path)
+
+
+class RelaxNGValidator:
+    """A compiled RELAX NG schema (build once: ``tei_all`` takes seconds to compile)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._schema = etree.RelaxNG(etree.parse(os.fspath(path), safe_parser()))
+
+    def validate(self, tree: etree._ElementTree) -> list[Issue]:
+        if self._schema.validate(tree):
+            return []
+        return list(_log_issues(self._schema.error_log, "relaxng"))
+
+
+_LOCATION_STEP = re.compile(r"\*\[local-name\(\)='([^']+)'(?: and namespace-uri\(\)='[^']*')?\](\[\d+\])?")
+
+
+def _short_location(location: str) -> str:
+    """``/*[local-name()='TEI' and ...]/*[local-name()='u' ...][2]`` → ``/TEI/u[2]``."""
+    return _LOCATION_STEP.sub(lambda m: m.group(1) + (m.group(2) or ""), location)
+
+
+class SchematronValidator:
+    """A compiled ISO Schematron schema (XSLT 1.0 binding), reporting failed assertions."""
+
+    _SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._schema = Schematron(etree.parse(os.fspath(path), safe_parser()), store_report=True)
+
+    def validate(self, tree: etree._ElementTree) -> list[Issue]:
+        self._schema.validate(tree)
+        report = self._schema.validation_report
+        issues: list[Issue] = []
+        if report is None:
+            return issues
+        for node in report.iter(self._SVRL + "failed-assert", self._SVRL + "successful-report"):
+            text = " ".join("".join(node.itertext()).split())
+            location = node.get("location", "")
+            line = None
+            try:
+                found = tree.xpath(location) if location else []
+            except etree.XPathError:
+                found = []
+            if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+                line = found[0].sourceline
+            severity = IssueSeverity.WARNING if node.get("role") in ("warning", "info") else IssueSeverity.ERROR
+            issues.append(
+                Issue(severity, text, node.get("id") or "schematron", line, None, _short_location(location) or None)
+            )
+        return issues
+
+
+@functools.cache
+def tei_relaxng() -> RelaxNGValidator:
+    """Our bundled RELAX NG schema, compiled once per process."""
+    return RelaxNGValidator(schema_path(TEI_RNG))
+
+
+@functools.cache
+def tei_schematron() -> SchematronValidator:
+    """Our bundled Schematron rules, compiled once per process."""
+    return SchematronValidator(schema_path(TEI_SCH))
+
+
+@functools.cache
+def relaxng(path: str) -> RelaxNGValidator:
+    """Any RELAX NG schema by path, compiled once per process (e.g. ``tei_all.rng``)."""
+    return RelaxNGValidator(path)
+
+
+def validate_tei(data: bytes | str | etree._ElementTree, *, extra: Iterable[RelaxNGValidator] = ()) -> list[Issue]:
+    """Check a TEI document against our RELAX NG and Schematron (and any ``extra`` schemas).
+
+    Schematron runs only on documents that pass RELAX NG, since its rules assume the
+    structure RELAX NG guarantees. Returns every problem found; an empty list means valid.
+    """
+    if isinstance(data, etree._ElementTree):
+        tree = data
+    else:
+        try:
+            tree = parse_xml(data)
+        except XmlInputError as exc:
+            return [exc.issue]
+    issues = tei_relaxng().validate(tree)
+    for validator in extra:
+        issues.extend(validator.validate(tree))
+    if not issues:
+        issues.extend(tei_schematron().validate(tree))
+    return issues
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+@functools.cache
+def _json_validator() -> jsonschema.protocols.Validator:
+    schema = jsonld_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return validator
+
+
+@functools.cache
+def _context_terms() -> frozenset[str]:
+    ctx = context_document()["@context"]
+    return frozenset(k for k in ctx if not k.startswith("@"))
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """``["hasPart", 1, "text"]`` → ``$.hasPart[1].text``."""
+    out = "$"
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        elif p.isidentifier():
+            out += f".{p}"
+        else:
+            out += "[" + repr(p) + "]"
+    return out
+
+
+def _undefined_terms(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[Issue]:
+    terms = _context_terms()
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key == "@context":
+                continue
+            if not key.startswith("@") and key not in terms and ":" not in key:
+                yield Issue(
+                    IssueSeverity.ERROR,
+                    f"term {key!r} is not defined in the bundled context and would be dropped by JSON-LD expansion",
+                    "context",
+                    path=json_path((*path, key)),
+                )
+            yield from _undefined_terms(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _undefined_terms(item, (*path, i))
+
+
+def validate_jsonld(doc: Any) -> list[Issue]:
+    """Check a JSON-LD document against our JSON Schema and the bundled context.
+
+    The context check refuses any ``@context`` other than the pinned bundled one (a remote
+    context is reported, never fetched) and any term the context does not define.
+    """
+    issues: list[Issue] = []
+    if isinstance(doc, Mapping):
+        ctx = doc.get("@context")
+        first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+        if first != CONTEXT_IRI:
+            issues.append(
+                Issue(
+                    IssueSeverity.ERROR,
+                    f"@context must start with the bundled context {CONTEXT_IRI!r}, found {first!r}: "
+                    "remote contexts are never fetched",
+                    "context",
+                    path="$['@context']",
+                )
+            )
+    for error in sorted(_json_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        issues.append(
+            Issue(
+                IssueSeverity.ERROR,
+                error.message,
+                f"json-schema:{error.validator}",
+                path=json_path(error.absolute_path),
+            )
+        )
+    issues.extend(_undefined_terms(doc))
+    return issues
+
+
+__all__ = [
+    "JSONLD_SCHEMA",
+    "Issue",
+    "IssueSeverity",
+    "RelaxNGValidator",
+    "SchematronValidator",
+    "XmlInputError",
+    "errors",
+    "parse_xml",
+    "relaxng",
+    "safe_parser",
+    "validate_jsonld",
+    "validate_tei",
+]

@@ -1,0 +1,151 @@
+"""JSON-LD export: closed shape, offline expansion with nothing dropped, determinism."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE
+from pyld import jsonld
+
+import exporters
+import transcript_model
+from exporters.resources import CONTEXT_IRI, context_document
+
+
+def expand(doc: dict[str, Any]) -> list[Any]:
+    return jsonld.expand(doc, {"documentLoader": exporters.document_loader})  # type: ignore[no-any-return]
+
+
+def term_iri(term: str) -> str:
+    """The IRI a term of the bundled context stands for (prefixes expanded)."""
+    ctx = context_document()["@context"]
+    definition = ctx.get(term, term)
+    iri = definition["@id"] if isinstance(definition, dict) else definition
+    prefix, _, rest = iri.partition(":")
+    return ctx[prefix] + rest if prefix in ctx and isinstance(ctx[prefix], str) else iri
+
+
+def value_counts(value: Any, *, expanded: bool, out: Counter[str] | None = None) -> Counter[str]:
+    """How many values each property has across the whole document (list items counted)."""
+    out = Counter() if out is None else out
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k.startswith("@"):
+                if k in ("@list", "@graph") or (expanded and k == "@value"):
+                    value_counts(v, expanded=expanded, out=out)
+                continue
+            items = v if isinstance(v, list) else [v]
+            if expanded and len(items) == 1 and isinstance(items[0], dict) and "@list" in items[0]:
+                items = items[0]["@list"]
+            out[k if expanded else term_iri(k)] += len(items)
+            for item in items:
+                value_counts(item, expanded=expanded, out=out)
+    elif isinstance(value, list):
+        for v in value:
+            value_counts(v, expanded=expanded, out=out)
+    return out
+
+
+def properties(value: Any) -> set[str]:
+    """Every property key used anywhere in a compact document."""
+    if isinstance(value, dict):
+        keys = {k for k in value if not k.startswith("@")}
+        return keys.union(*(properties(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(properties(v) for v in value))
+    return set()
+
+
+@pytest.fixture(scope="module", params=["reference", "example"])
+def doc(request: pytest.FixtureRequest) -> dict[str, Any]:
+    path = request.getfixturevalue("seed_path") if request.param == "reference" else EXAMPLE
+    return exporters.to_jsonld(transcript_model.read(path))
+
+
+def test_valid_against_the_bundled_schema(doc: dict[str, Any]) -> None:
+    assert exporters.validate_jsonld(doc) == []
+
+
+def test_expands_offline_without_dropping_anything(doc: dict[str, Any]) -> None:
+    expanded = expand(doc)
+    assert len(expanded) == 1
+    assert properties(doc) <= set(context_document()["@context"])
+    assert value_counts(expanded, expanded=True) == value_counts(doc, expanded=False)
+
+
+def test_a_dropped_term_would_be_noticed(doc: dict[str, Any]) -> None:
+    bad = {**doc, "hasPart": [{**doc["hasPart"][0], "sentiment": "calm"}, *doc["hasPart"][1:]]}
+    assert value_counts(expand(bad), expanded=True) != value_counts(bad, expanded=False)
+
+
+def test_ids_are_absolute_after_expansion(doc: dict[str, Any]) -> None:
+    expanded = expand(doc)
+
+    def ids(v: Any) -> list[str]:
+        if isinstance(v, dict):
+            found = [v["@id"]] if isinstance(v.get("@id"), str) else []
+            return found + [i for x in v.values() for i in ids(x)]
+        if isinstance(v, list):
+            return [i for x in v for i in ids(x)]
+        return []
+
+    assert all(":" in i for i in ids(expanded))
+
+
+def test_reference_content(seed_path: Path) -> None:
+    doc = exporters.to_jsonld(transcript_model.read(seed_path))
+    assert doc["@type"] == ["Report", "Conversation"]
+    assert doc["reportNumber"] == "132-01-02-2022"
+    assert doc["datePublished"] == "2022-02-01T19:46:00+03:00"
+    assert doc["publisher"] == {
+        "@type": "GovernmentOrganization",
+        "name": "Ministry of Foreign Affairs of the Russian Federation",
+    }
+    assert doc["about"]["startDate"] == "2022-02-01"
+    assert [m["@type"] for m in doc["hasPart"]] == [["Message", "Question"], ["Message", "Answer"]]
+    assert [m["author"] for m in doc["hasPart"]] == ["#questioner", "#sergey-lavrov"]
+    (repair,) = doc["repairs"]
+    assert repair["rule"] == "duplicated-broken-sentence"
+    target, body = repair["target"]["selector"], repair["body"]["selector"]
+    assert target[1]["exact"].startswith("We are also concerned over the position of other NATO countries for\n\nw")
+    text = doc["hasPart"][1]["text"]
+    assert text[body[0]["start"] : body[0]["end"]] == body[1]["exact"] == "W"
+    source = transcript_model.read_text(seed_path)
+    assert source[target[0]["start"] : target[0]["end"]] == target[1]["exact"]
+
+
+def test_deterministic(seed_path: Path) -> None:
+    a = json.dumps(exporters.to_jsonld(transcript_model.read(seed_path)))
+    b = json.dumps(exporters.to_jsonld(transcript_model.read(seed_path)))
+    assert a == b
+
+
+def test_loader_serves_only_bundled_contexts() -> None:
+    assert exporters.document_loader(CONTEXT_IRI)["document"] == context_document()
+    with pytest.raises(exporters.DocumentLoaderError, match="refusing to load"):
+        exporters.document_loader("https://schema.org/")
+    with pytest.raises(jsonld.JsonLdError):
+        expand({"@context": "https://schema.org/", "name": "x"})
+
+
+def test_unknown_keys_and_remote_contexts_are_reported(seed_path: Path) -> None:
+    doc = exporters.to_jsonld(transcript_model.read(seed_path))
+    doc["hasPart"][0]["sentiment"] = "calm"
+    doc["@context"] = ["https://example.org/ctx.jsonld", doc["@context"][1]]
+    issues = exporters.validate_jsonld(doc)
+    paths = {(i.rule, i.path) for i in issues}
+    assert ("context", "$['@context']") in paths
+    assert ("context", "$.hasPart[0].sentiment") in paths
+    assert ("json-schema:additionalProperties", "$.hasPart[0]") in paths
+
+
+def test_formats_are_checked(seed_path: Path) -> None:
+    doc = exporters.to_jsonld(transcript_model.read(seed_path))
+    doc["datePublished"] = "yesterday"
+    doc["url"] = "not a uri"
+    paths = {i.path for i in exporters.validate_jsonld(doc)}
+    assert {"$.datePublished", "$.url"} <= paths

@@ -1,0 +1,109 @@
+"""The package as users get it: a wheel built from the repository, installed outside it,
+finds its bundled schemas and context; and the layers import only downward."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, REPO
+
+SCHEMA_FILES = {
+    "transcript-tei.rng",
+    "transcript-tei.sch",
+    "transcript-jsonld.schema.json",
+    "transcript-context.jsonld",
+}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not (REPO / "pyproject.toml").exists():
+        pytest.skip("not running from a source checkout")
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (whl,) = out.glob("transcript_model-*.whl")
+    return whl
+
+
+@pytest.mark.slow
+def test_wheel_contains_schemas_and_type_markers(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"exporters/schemas/{f}" for f in SCHEMA_FILES} <= names
+    assert {"transcript_model/py.typed", "exporters/py.typed"} <= names
+    assert not any(n.startswith(("tests/", "shared/")) for n in names)
+
+
+@pytest.mark.slow
+def test_installed_wheel_works_outside_the_repository(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    script = (
+        "import sys, exporters, transcript_model\n"
+        "from exporters.resources import schema_dir\n"
+        "assert exporters.__file__.startswith(sys.argv[1]), exporters.__file__\n"
+        "assert str(schema_dir()).startswith(sys.argv[1]), schema_dir()\n"
+        "t = transcript_model.read(sys.argv[2])\n"
+        "assert exporters.validate_tei(exporters.to_tei(t)) == []\n"
+        "assert exporters.validate_jsonld(exporters.to_jsonld(t)) == []\n"
+        "print('ok', schema_dir())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(target), str(EXAMPLE)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("ok ")
+
+
+def _our_imports(path: Path) -> set[str]:
+    """Modules of ours a module imports, as dotted names (relative imports resolved)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.extend(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level == 1:
+                base = f"{path.parent.name}.{base}" if base else path.parent.name
+            names.append(base)
+    return {n for n in names if n.split(".")[0] in ("transcript_model", "exporters")}
+
+
+def test_model_layer_never_imports_exporters() -> None:
+    for path in (REPO / "transcript_model").glob("*.py"):
+        assert not any(n.startswith("exporters") for n in _our_imports(path)), path.name
+
+
+def test_model_module_imports_nothing_of_ours() -> None:
+    assert _our_imports(REPO / "transcript_model" / "model.py") == set()
+
+
+def test_cli_sits_in_the_top_layer() -> None:
+    for path in list((REPO / "exporters").glob("*.py")) + list((REPO / "transcript_model").glob("*.py")):
+        if path.name not in ("cli.py", "__main__.py"):
+            assert "exporters.cli" not in _our_imports(path), path

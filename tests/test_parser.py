@@ -1,0 +1,130 @@
+"""The parser's stages on texts written for the purpose: header, trailer, turns, persons,
+and input it does not understand (diagnostics, never a crash)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import transcript_model
+from transcript_model import BlockKind, Severity, TurnKind, UnreadableInputError
+
+HEADER = "\n\n05.05.2021 11:30\n\n№ 900-05-05-2021\n\n"
+
+
+def test_header_blocks_and_kinds() -> None:
+    text = (
+        HEADER + "Deputy Foreign Minister Sergey Ryabkov's interview with Izvestia, Moscow, May 5, 2021\n\n"
+        "Question: Is a summit possible?\n\nSergey Ryabkov: Anything is possible.\n\n"
+        "https://mid.ru/en/foreign_policy/news/123/"
+    )
+    t = transcript_model.parse(text)
+    kinds = [b.kind for b in t.blocks]
+    assert kinds == [
+        BlockKind.DATELINE,
+        BlockKind.NUMBER,
+        BlockKind.TITLE,
+        BlockKind.LABEL,
+        BlockKind.PARAGRAPH,
+        BlockKind.LABEL,
+        BlockKind.PARAGRAPH,
+        BlockKind.TRAILER,
+    ]
+    md = t.metadata
+    assert md.published == dt.datetime(2021, 5, 5, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    assert md.number == "900-05-05-2021"
+    assert md.genre == "interview"
+    assert md.source_url == "https://mid.ru/en/foreign_policy/news/123/"
+    assert t.person("sergey-ryabkov").role == "Deputy Foreign Minister"
+    assert t.profile == "mid.ru"
+
+
+def test_moscow_time_before_2014_was_utc_plus_4() -> None:
+    t = transcript_model.parse("\n01.02.2013 10:00\n\n№ 1-01-02-2013\n\nTitle\n\nQuestion: Why?")
+    assert t.metadata.published is not None
+    assert t.metadata.published.utcoffset() == dt.timedelta(hours=4)
+
+
+def test_unlabelled_paragraphs_continue_the_turn() -> None:
+    t = transcript_model.parse("Title line\n\nQuestion: One?\n\nMaria Zakharova: First.\n\nSecond.\n\nThird.")
+    assert [len(turn.paragraphs) for turn in t.turns] == [1, 3]
+    assert t.turns[1].kind is TurnKind.ANSWER
+
+
+def test_colon_inside_a_sentence_is_not_a_turn() -> None:
+    t = transcript_model.parse(
+        "Title\n\nSergey Lavrov: We said the following.\n\nThe minister put it plainly: no deal.\n\nQuestion: Why?"
+    )
+    assert [turn.label for turn in t.turns] == ["Sergey Lavrov", "Question"]
+    assert len(t.turns[0].paragraphs) == 2
+
+
+def test_one_person_across_label_variants() -> None:
+    t = transcript_model.parse(
+        "Title\n\nPresident of Russia Vladimir Putin: Good afternoon.\n\nQuestion: A question.\n\n"
+        "Vladimir Putin: An answer.\n\nPutin: A short label."
+    )
+    speakers = [turn.speaker for turn in t.turns]
+    assert speakers == ["vladimir-putin", "questioner", "vladimir-putin", "vladimir-putin"]
+    assert t.person("vladimir-putin").role == "President of Russia"
+    assert [turn.kind for turn in t.turns] == [
+        TurnKind.STATEMENT,
+        TurnKind.QUESTION,
+        TurnKind.ANSWER,
+        TurnKind.STATEMENT,
+    ]
+
+
+def test_monologue_is_one_turn_by_the_author() -> None:
+    t = transcript_model.parse(
+        "Foreign Minister Sergey Lavrov's statement on the anniversary, Moscow, June 1, 2021\n\n"
+        "Today we mark an anniversary.\n\nIt matters to us all."
+    )
+    assert len(t.turns) == 1
+    assert t.turns[0].speaker == "sergey-lavrov" and t.turns[0].label is None
+    assert t.turns[0].kind is TurnKind.STATEMENT and len(t.turns[0].paragraphs) == 2
+    assert t.diagnostics == ()
+
+
+def test_monologue_without_known_author_is_unattributed() -> None:
+    t = transcript_model.parse("Press release\n\nThe ministry announces a visit.\n\nDetails follow.")
+    assert len(t.turns) == 1 and t.turns[0].speaker is None and t.participants == ()
+
+
+def test_text_before_the_first_label_is_flagged() -> None:
+    t = transcript_model.parse("Title\n\nSome introduction.\n\nQuestion: Why?\n\nMaria Zakharova: Because.")
+    assert t.turns[0].speaker is None
+    assert [d.code for d in t.diagnostics] == ["unattributed-text"]
+    assert t.diagnostics[0].line == 3
+
+
+def test_bad_date_line_is_a_diagnostic() -> None:
+    t = transcript_model.parse("\n31.02.2022 19:46\n\n№ 1-31-02-2022\n\nTitle\n\nQuestion: Why?")
+    assert t.metadata.published is None
+    (d,) = t.diagnostics
+    assert d.code == "bad-date" and d.severity is Severity.WARNING and d.line == 2
+
+
+def test_gibberish_gives_diagnostics_not_a_crash() -> None:
+    t = transcript_model.parse("\n".join(["::::", "1234", "\u2028 \u2029", "x" * 5000]))
+    assert isinstance(t, transcript_model.Transcript)
+
+
+def test_header_only_is_a_diagnostic() -> None:
+    t = transcript_model.parse("01.02.2022 19:46")
+    assert t.turns == ()
+    assert {d.code for d in t.diagnostics} == {"no-title", "no-body"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_parses_or_raises_the_one_exception(text: str) -> None:
+    try:
+        t = transcript_model.parse(text)
+    except UnreadableInputError:
+        return
+    assert isinstance(t, transcript_model.Transcript)
+    for block in t.blocks:
+        assert 0 <= block.span.start <= block.span.end

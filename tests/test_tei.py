@@ -1,0 +1,157 @@
+"""TEI export: valid against our schema and tei_all, deterministic, repairs recoverable,
+and the validators report broken documents precisely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE
+from lxml import etree
+
+import exporters
+import transcript_model
+from exporters.tei import TEI_NS, ExportError
+from exporters.validation import IssueSeverity, RelaxNGValidator, errors
+
+NS = {"tei": TEI_NS}
+
+WRITTEN = [
+    "Question: Why?\n\nSergey Lavrov: Because.",
+    "Press release\n\nThe ministry announces a visit.",
+    "Title\n\nIntro text.\n\nQuestion: Why?\n\nMaria Zakharova: Because.",
+    "01.02.2022 19:46",
+    "Сергей Лавров: Добрый день.\n\nВопрос: Как дела?",
+]
+
+
+@pytest.fixture(scope="module")
+def example_tei() -> bytes:
+    return exporters.to_tei(transcript_model.read(EXAMPLE))
+
+
+def test_example_is_valid(example_tei: bytes) -> None:
+    assert exporters.validate_tei(example_tei) == []
+
+
+def test_reference_is_valid(seed_path: Path) -> None:
+    assert exporters.validate_tei(exporters.to_tei(transcript_model.read(seed_path))) == []
+
+
+@pytest.mark.parametrize("text", WRITTEN)
+def test_small_documents_are_valid(text: str) -> None:
+    issues = exporters.validate_tei(exporters.to_tei(transcript_model.parse(text)))
+    assert errors(issues) == []
+    # The generic profile knows no time zone: the schema warns about a zone-less time.
+    assert {i.rule for i in issues} <= {"datetime-has-zone"}
+
+
+@pytest.mark.slow
+def test_valid_against_official_tei_all(tei_all: RelaxNGValidator, seed_path: Path, example_tei: bytes) -> None:
+    docs = [example_tei, exporters.to_tei(transcript_model.read(seed_path))]
+    docs += [exporters.to_tei(transcript_model.parse(t)) for t in WRITTEN]
+    for data in docs:
+        tree = etree.fromstring(data).getroottree()
+        assert tei_all.validate(tree) == []
+
+
+def test_deterministic(seed_path: Path) -> None:
+    a = exporters.to_tei(transcript_model.read(seed_path))
+    b = exporters.to_tei(transcript_model.read(seed_path))
+    assert a == b
+    assert a.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"')
+
+
+def test_structure_of_the_reference(seed_path: Path) -> None:
+    root = etree.fromstring(exporters.to_tei(transcript_model.read(seed_path)))
+    x = root.xpath
+    assert x("string(//tei:publicationStmt/tei:idno[@type='number'])", namespaces=NS) == "132-01-02-2022"
+    assert x("string(//tei:publicationStmt/tei:date/@when)", namespaces=NS) == "2022-02-01T19:46:00+03:00"
+    assert x("string(//tei:setting/tei:placeName)", namespaces=NS) == "Moscow"
+    assert x("string(//tei:setting/tei:date/@when)", namespaces=NS) == "2022-02-01"
+    assert x("//tei:u/@who", namespaces=NS) == ["#questioner", "#sergey-lavrov"]
+    assert x("//tei:note[@type='speaker']/text()", namespaces=NS) == ["Question", "Sergey Lavrov"]
+    assert [len(u) for u in x("//tei:u", namespaces=NS)] == [1, 5]
+    mentioned = x("//tei:listPerson[@type='mentioned']/tei:person", namespaces=NS)
+    assert [m.get("{http://www.w3.org/XML/1998/namespace}id") for m in mentioned] == ["antony-blinken"]
+    assert x("string(//tei:term[@type='genre'])", namespaces=NS) == "answer to a media question"
+
+
+def test_original_text_is_recoverable_from_the_tei(seed_path: Path) -> None:
+    source = transcript_model.read_text(seed_path)
+    root = etree.fromstring(exporters.to_tei(transcript_model.read(seed_path)))
+    (seg,) = root.xpath("//tei:seg[tei:surplus]", namespaces=NS)
+    surplus = seg.find("tei:surplus", NS)
+    choice = seg.find("tei:choice", NS)
+    assert surplus.get("resp") == "#transcript-model"
+    assert surplus.get("ana") == "#rule.duplicated-broken-sentence"
+    assert choice.findtext("tei:sic", namespaces=NS) == "w"
+    assert choice.findtext("tei:corr", namespaces=NS) == "W"
+    fragment = surplus.text
+    original = choice.findtext("tei:sic", namespaces=NS) + (choice.tail or "")
+    assert fragment + "\n\n" + original in source
+    repaired = "".join(seg.xpath("text() | tei:choice/tei:corr/text()", namespaces=NS))
+    assert repaired.startswith("We are also concerned over the position of other NATO countries, for instance")
+
+
+def _mutate(data: bytes, old: str, new: str) -> bytes:
+    text = data.decode()
+    assert old in text
+    return text.replace(old, new, 1).encode()
+
+
+def test_unresolved_who_is_reported_with_its_line(example_tei: bytes) -> None:
+    bad = _mutate(example_tei, 'who="#elena-sorokina"', 'who="#nobody"')
+    issues = exporters.validate_tei(bad)
+    rules = {i.rule for i in issues if i.severity is IssueSeverity.ERROR}
+    assert "who-resolves" in rules
+    (who,) = [i for i in issues if i.rule == "who-resolves"]
+    line = bad.decode().splitlines().index(next(ln for ln in bad.decode().splitlines() if "#nobody" in ln)) + 1
+    assert who.line == line
+    assert 'u/@who="#nobody"' in who.message
+
+
+def test_relaxng_errors_have_lines(example_tei: bytes) -> None:
+    bad = example_tei.replace(b"<u ", b"<utterance ").replace(b"</u>", b"</utterance>")
+    issues = exporters.validate_tei(bad)
+    assert issues and all(i.rule == "relaxng" and i.line for i in issues)
+
+
+def test_dates_must_be_iso(example_tei: bytes) -> None:
+    bad = _mutate(example_tei, 'when="2023-03-14"', 'when="14.03.2023"')
+    assert any(i.rule == "relaxng" for i in exporters.validate_tei(bad))
+
+
+def test_event_date_must_be_a_day(example_tei: bytes) -> None:
+    bad = _mutate(
+        example_tei,
+        '<date when="2023-03-14">2023-03-14</date>',
+        '<date when="2023-03-14T10:00:00">2023-03-14T10:00:00</date>',
+    )
+    assert [i.rule for i in exporters.validate_tei(bad)] == ["event-date-is-day"]
+
+
+def test_malformed_xml_has_line_and_column() -> None:
+    (issue,) = exporters.validate_tei(b"<TEI>\n  <teiHeader>\n</TEI>")
+    assert issue.rule == "xml" and issue.line == 3 and issue.column
+
+
+def test_doctype_and_entities_are_refused() -> None:
+    evil = b'<?xml version="1.0"?>\n<!DOCTYPE TEI [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<TEI>&b;</TEI>'
+    (issue,) = exporters.validate_tei(evil)
+    assert issue.rule == "xml" and "DOCTYPE" in issue.message
+
+
+def test_external_entities_are_not_loaded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    xxe = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{secret}">]><x>&e;</x>'.encode()
+    issues = exporters.validate_tei(xxe)
+    assert all("TOP SECRET" not in i.message for i in issues)
+    assert issues[0].rule == "xml"
+
+
+def test_xml_forbidden_characters_raise_export_error() -> None:
+    t = transcript_model.parse("Question: Why\x01?\n\nSergey Lavrov: Because.")
+    with pytest.raises(ExportError, match="cannot write TEI"):
+        exporters.to_tei(t)

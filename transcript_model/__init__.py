@@ -1,0 +1,75 @@
+"""transcript-model: read press and diplomatic transcripts into a typed, repaired model.
+
+>>> import transcript_model
+>>> t = transcript_model.parse("Question: Why?\\n\\nSergey Lavrov: Because.")
+>>> [turn.label for turn in t.turns]
+['Question', 'Sergey Lavrov']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection
+
+from .errors import UnreadableInputError
+from .model import (
+    Block,
+    BlockKind,
+    Diagnostic,
+    Edit,
+    Metadata,
+    Paragraph,
+    Person,
+    Repair,
+    Severity,
+    Span,
+    Transcript,
+    Turn,
+    TurnKind,
+)
+from .parsing import parse
+from .profiles import PROFILES, Profile
+from .reading import decode, read_text
+from .repairs import RULES
+
+__all__ = [
+    "PROFILES",
+    "RULES",
+    "Block",
+    "BlockKind",
+    "Diagnostic",
+    "Edit",
+    "Metadata",
+    "Paragraph",
+    "Person",
+    "Profile",
+    "Repair",
+    "Severity",
+    "Span",
+    "Transcript",
+    "Turn",
+    "TurnKind",
+    "UnreadableInputError",
+    "decode",
+    "parse",
+    "read",
+    "read_text",
+]
+
+__version__ = "0.1.0"
+
+
+def read(
+    path: str | os.PathLike[str],
+    *,
+    profile: str | Profile | None = None,
+    repairs: Collection[str] | None = None,
+) -> Transcript:
+    """Read and parse a transcript file (UTF-8 with or without BOM, any newline style).
+
+    ``profile`` and ``repairs`` are those of :func:`parse`. Raises
+    :class:`UnreadableInputError` when the file cannot be read or decoded, naming the file
+    and, where it can, the line.
+    """
+    name = os.fspath(path)
+    return parse(read_text(name), source=name, profile=profile, repairs=repairs)
