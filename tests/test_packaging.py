@@ -21,18 +21,18 @@ SCHEMA_FILES = {
 }
 
 
+def _run(*cmd: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (REPO / "pyproject.toml").exists():
         pytest.skip("not running from a source checkout")
     out = tmp_path_factory.mktemp("wheel")
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO))
     (whl,) = out.glob("transcript_model-*.whl")
     return whl
 
@@ -48,13 +48,7 @@ def test_wheel_contains_schemas_and_type_markers(wheel: Path) -> None:
 @pytest.mark.slow
 def test_installed_wheel_works_outside_the_repository(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target), str(wheel))
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = (
@@ -68,15 +62,7 @@ def test_installed_wheel_works_outside_the_repository(wheel: Path, tmp_path: Pat
         "print('ok', schema_dir())\n"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
-    proc = subprocess.run(
-        [sys.executable, "-c", script, str(target), str(EXAMPLE)],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _run(sys.executable, "-c", script, str(target), str(EXAMPLE), cwd=work, env=env)
     assert proc.stdout.startswith("ok ")
 
 

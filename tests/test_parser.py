@@ -128,3 +128,14 @@ def test_any_text_parses_or_raises_the_one_exception(text: str) -> None:
     assert isinstance(t, transcript_model.Transcript)
     for block in t.blocks:
         assert 0 <= block.span.start <= block.span.end
+
+
+def test_date_without_time_is_a_date() -> None:
+    t = transcript_model.parse("\n01.02.2022\n\n№ 1-01-02-2022\n\nTitle\n\nQuestion: Why?")
+    assert t.metadata.published == dt.date(2022, 2, 1)
+    assert not isinstance(t.metadata.published, dt.datetime)
+
+
+def test_event_date_is_only_what_the_title_prints() -> None:
+    t = transcript_model.parse("\n01.02.2022 10:00\n\n№ 1-01-02-2022\n\nStatement by the Ministry\n\nText.")
+    assert t.metadata.event_date is None and t.metadata.place is None

@@ -7,7 +7,7 @@ import pytest
 
 import transcript_model
 from transcript_model.model import Paragraph, Span
-from transcript_model.repairs import RULES, duplicated_broken_sentence, is_broken_duplicate
+from transcript_model.repairs import RULES, RuleContext, duplicated_broken_sentence, is_broken_duplicate
 
 
 def paragraphs(source: str) -> list[Paragraph]:
@@ -31,7 +31,7 @@ def test_fires_and_restores_the_capital() -> None:
         "First paragraph.\n\nWe will insist on honest conversations and\n\n"
         "we will insist on honest conversations and explanations."
     )
-    paras, fixes = duplicated_broken_sentence(paragraphs(src), src, 0)
+    paras, fixes = duplicated_broken_sentence(paragraphs(src), RuleContext(src, 0, 0))
     assert [p.text for p in paras] == ["First paragraph.", "We will insist on honest conversations and explanations."]
     (fix,) = fixes
     assert fix.rule == "duplicated-broken-sentence"
@@ -46,7 +46,7 @@ def test_fires_and_restores_the_capital() -> None:
 
 def test_fires_without_case_change() -> None:
     src = "The experts will meet in\n\nThe experts will meet in Geneva in April."
-    paras, fixes = duplicated_broken_sentence(paragraphs(src), src, 5)
+    paras, fixes = duplicated_broken_sentence(paragraphs(src), RuleContext(src, 0, 5))
     assert [p.text for p in paras] == ["The experts will meet in Geneva in April."]
     (fix,) = fixes
     assert (fix.original, fix.replacement, fix.start, fix.end) == ("The experts will meet in\n\n", "", 0, 0)
@@ -81,13 +81,13 @@ def test_fragment_cut_inside_a_word() -> None:
 def test_does_not_fire(first: str, second: str) -> None:
     assert not is_broken_duplicate(first, second)
     src = first + "\n\n" + second
-    paras, fixes = duplicated_broken_sentence(paragraphs(src), src, 0)
+    paras, fixes = duplicated_broken_sentence(paragraphs(src), RuleContext(src, 0, 0))
     assert fixes == () and [p.text for p in paras] == [first, second]
 
 
 def test_last_paragraph_never_fires() -> None:
     src = "A complete sentence here.\n\nAnd a paragraph cut in the middle of"
-    paras, fixes = duplicated_broken_sentence(paragraphs(src), src, 0)
+    paras, fixes = duplicated_broken_sentence(paragraphs(src), RuleContext(src, 0, 0))
     assert fixes == () and len(paras) == 2
 
 

@@ -158,10 +158,15 @@ class Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """Facts about the document as a whole, each ``None`` where the source does not say."""
+    """Facts about the document as a whole, each ``None`` where the source does not say.
+
+    ``published`` is a timezone-aware ``datetime`` when the source prints a time and the
+    publisher's zone is known, a naive one when the zone is unknown, and a ``date`` when
+    only a day is printed.
+    """
 
     title: str | None = None
-    published: _dt.datetime | None = None
+    published: _dt.datetime | _dt.date | None = None
     number: str | None = None
     genre: str | None = None
     occasion: str | None = None

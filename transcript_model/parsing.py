@@ -38,7 +38,6 @@ from .reading import normalise_newlines
 from .repairs import RULES, run_rules
 from .titles import PersonRef, TitleInfo, parse_title, split_person
 
-_URL = re.compile(r"https?://[^\s<>\"]+")
 _URL_LINE = re.compile(r"(?:Source:\s*)?(?P<url>https?://[^\s<>\"]+)")
 _MAX_HEADER_BLOCKS = 6
 _MAX_TITLE_CHARS = 400
@@ -46,8 +45,8 @@ _MAX_TITLE_CHARS = 400
 
 @dataclass(slots=True)
 class _Header:
-    published: dt.datetime | None = None
-    published_date: dt.date | None = None
+    published: dt.datetime | dt.date | None = None
+    dated: bool = False
     number: str | None = None
     title: str | None = None
     source_url: str | None = None
@@ -96,7 +95,7 @@ def parse(
         genre=info.genre if info else None,
         occasion=info.occasion if info else None,
         place=info.place if info else None,
-        event_date=(info.date if info and info.date else header.published_date),
+        event_date=info.date if info else None,
         language=detect_language(text),
         publisher=chosen.publisher,
         source_url=header.source_url,
@@ -161,7 +160,7 @@ def _read_header_and_trailer(
 
 def _header_line(block: RawBlock, profile: Profile, header: _Header, diagnostics: list[Diagnostic]) -> bool:
     text = block.text
-    if profile.dateline is not None and header.published_date is None:
+    if profile.dateline is not None and not header.dated:
         m = profile.dateline.fullmatch(text)
         if m:
             when = _datetime_from(m, profile)
@@ -175,9 +174,8 @@ def _header_line(block: RawBlock, profile: Profile, header: _Header, diagnostics
                         block.line,
                     )
                 )
-            else:
-                header.published = when if isinstance(when, dt.datetime) else None
-                header.published_date = when.date() if isinstance(when, dt.datetime) else when
+            header.published = when
+            header.dated = True
             header.blocks.append(Block(BlockKind.DATELINE, block.span, text))
             return True
     if profile.number_line is not None and header.number is None:
@@ -366,10 +364,8 @@ def _repair(drafts: Iterable[_TurnDraft], source: str, enabled: Sequence[str]) -
     turns: list[Turn] = []
     repairs: list[Repair] = []
     for t, draft in enumerate(drafts):
-        paragraphs, fixes = run_rules(draft.paragraphs, source, len(repairs), enabled)
-        repairs.extend(
-            Repair(f.rule, f.reason, t, f.paragraph, f.start, f.end, f.source, f.original, f.replacement) for f in fixes
-        )
+        paragraphs, made = run_rules(draft.paragraphs, source, t, len(repairs), enabled)
+        repairs.extend(made)
         turns.append(Turn(draft.speaker, draft.label, draft.label_span, draft.kind, paragraphs))
     return turns, tuple(repairs)
 

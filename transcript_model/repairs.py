@@ -1,10 +1,10 @@
 """Repairs: small pure functions over a turn's paragraphs that return what they changed.
 
-Each rule takes the paragraphs of one turn (with their source spans) and the source text,
-and returns new paragraphs plus :class:`Fix` records. A ``Fix`` becomes a
-:class:`~transcript_model.model.Repair` once the parser knows which turn it belongs to.
-Nothing is changed silently: every changed span of the source is kept as an
-:class:`~transcript_model.model.Edit` in the paragraph and described by its ``Fix``.
+Each rule takes the paragraphs of one turn (with their source spans) and a
+:class:`RuleContext`, and returns new paragraphs plus
+:class:`~transcript_model.model.Repair` records. Nothing is changed silently: every changed
+span of the source is kept as an :class:`~transcript_model.model.Edit` in the paragraph and
+described by its ``Repair``.
 """
 
 from __future__ import annotations
@@ -13,29 +13,22 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .model import Edit, Paragraph, Span
+from .model import Edit, Paragraph, Repair, Span
 
 
 @dataclass(frozen=True, slots=True)
-class Fix:
-    """A repair before it knows its turn: see :class:`~transcript_model.model.Repair`."""
+class RuleContext:
+    """What a rule needs besides the paragraphs: the source text, the turn being repaired,
+    and the index its first :class:`Repair` will have among the transcript's repairs (so the
+    :class:`Edit` records it makes can point at it)."""
 
-    rule: str
-    reason: str
-    paragraph: int
-    start: int
-    end: int
-    source: Span
-    original: str
-    replacement: str
+    source: str
+    turn: int
+    first_index: int
 
 
-RepairRule = Callable[[Sequence[Paragraph], str, int], tuple[tuple[Paragraph, ...], tuple[Fix, ...]]]
-"""``rule(paragraphs, source_text, first_repair_index) -> (paragraphs, fixes)``.
-
-``first_repair_index`` is the index the rule's first fix will have among the transcript's
-repairs, so that the :class:`Edit` records it makes can point at it.
-"""
+RepairRule = Callable[[Sequence[Paragraph], RuleContext], tuple[tuple[Paragraph, ...], tuple[Repair, ...]]]
+"""``rule(paragraphs, context) -> (paragraphs, repairs)``: a pure function over one turn."""
 
 _TERMINAL = re.compile(r"[.!?…:;)\]\"'”»’]\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -83,21 +76,21 @@ def is_broken_duplicate(fragment: str, following: str) -> bool:
 
 
 def duplicated_broken_sentence(
-    paragraphs: Sequence[Paragraph], source: str, first_index: int
-) -> tuple[tuple[Paragraph, ...], tuple[Fix, ...]]:
+    paragraphs: Sequence[Paragraph], ctx: RuleContext
+) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
     """Drop a paragraph cut mid-sentence whose words restart the next paragraph.
 
     The full version is kept; if the scraper lower-cased its first letter, the fragment's
-    capital is restored. One :class:`Fix` per dropped fragment; its ``original`` runs from
+    capital is restored. One :class:`Repair` per dropped fragment; its ``original`` runs from
     the fragment to the restored letter in the source, so replaying it is one substitution.
     """
     out: list[Paragraph] = []
-    fixes: list[Fix] = []
+    fixes: list[Repair] = []
     pending: Paragraph | None = None  # a fragment waiting for its full version
     for i, current in enumerate(paragraphs):
         para = current
         if pending is not None:
-            para, fix = _absorb(pending, current, source, first_index + len(fixes), len(out))
+            para, fix = _absorb(pending, current, ctx, len(fixes), len(out))
             fixes.append(fix)
             pending = None
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
@@ -112,7 +105,10 @@ def _is_candidate(para: Paragraph) -> bool:
     return not para.edits and bool(para.text)
 
 
-def _absorb(fragment: Paragraph, full: Paragraph, source: str, index: int, position: int) -> tuple[Paragraph, Fix]:
+def _absorb(
+    fragment: Paragraph, full: Paragraph, ctx: RuleContext, made: int, position: int
+) -> tuple[Paragraph, Repair]:
+    index = ctx.first_index + made
     edits = [Edit(0, 0, fragment.text, fragment.span, index)]
     text = full.text
     end = 0
@@ -124,14 +120,15 @@ def _absorb(fragment: Paragraph, full: Paragraph, source: str, index: int, posit
         end = 1
         src_end += 1
     span = Span(fragment.span.start, src_end)
-    fix = Fix(
+    fix = Repair(
         rule="duplicated-broken-sentence",
         reason="paragraph cut mid-sentence and restarted in the next one: fragment dropped",
+        turn=ctx.turn,
         paragraph=position,
         start=0,
         end=end,
         source=span,
-        original=span.slice(source),
+        original=span.slice(ctx.source),
         replacement=text[:end],
     )
     return Paragraph(text, full.span, (*edits, *full.edits)), fix
@@ -142,13 +139,13 @@ RULES: dict[str, RepairRule] = {"duplicated-broken-sentence": duplicated_broken_
 
 
 def run_rules(
-    paragraphs: Sequence[Paragraph], source: str, first_index: int, enabled: Sequence[str]
-) -> tuple[tuple[Paragraph, ...], tuple[Fix, ...]]:
+    paragraphs: Sequence[Paragraph], source: str, turn: int, first_index: int, enabled: Sequence[str]
+) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
     """Run the enabled rules in catalogue order over one turn's paragraphs."""
     paras = tuple(paragraphs)
-    fixes: tuple[Fix, ...] = ()
+    repairs: tuple[Repair, ...] = ()
     for name, rule in RULES.items():
         if name in enabled:
-            paras, new = rule(paras, source, first_index + len(fixes))
-            fixes += new
-    return paras, fixes
+            paras, new = rule(paras, RuleContext(source, turn, first_index + len(repairs)))
+            repairs += new
+    return paras, repairs
