@@ -23,16 +23,16 @@ class RawBlock:
     line: int
 
 
-def split_blocks(text: str) -> list[RawBlock]:
-    """Split source text into blocks at blank lines.
+def split_blocks(text: str, start: int = 0) -> list[RawBlock]:
+    """Split source text (from offset ``start``) into blocks at blank lines.
 
     >>> [b.text for b in split_blocks("\\n\\nA\\nb\\n\\n  C  \\n")]
     ['A\\nb', 'C']
     """
     blocks: list[RawBlock] = []
-    pos = 0
-    line = 1
-    for m in _BLANK_RUN.finditer(text):
+    pos = start
+    line = text.count("\n", 0, start) + 1
+    for m in _BLANK_RUN.finditer(text, start):
         _add(blocks, text, pos, m.start(), line)
         line += text.count("\n", pos, m.end())
         pos = m.end()

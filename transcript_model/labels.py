@@ -1,7 +1,11 @@
 """Speaker labels: a short, name-like prefix ending in a colon at the start of a paragraph.
 
-``"Sergey Lavrov: Today, we heard ..."`` opens a turn; ``"The minister said: ..."`` does
-not (lower-case words), nor does ``"Note: ..."`` (a word the profile excludes).
+Recognised shapes: ``Sergey Lavrov:``, ``President of Russia Vladimir Putin:``,
+``Question (retranslated):``, ``MS. PSAKI:``, ``SENIOR ADMINISTRATION OFFICIAL:``,
+``В.Путин:``, ``Q`` followed by spaces, and labels with a hover card glued in by a scraper
+(``Defence Minister Sergei Shoigu Shoigu SergeiDefence Minister :``). Not labels:
+``The minister said: ...`` (lower-case words), ``Note: ...`` (a word the vocabulary
+excludes), ``Germany: "..."`` (a single unknown word), ``The United Kingdom: ...``.
 """
 
 from __future__ import annotations
@@ -9,19 +13,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .profiles import Profile
+from .profiles import Vocabulary
 
-_LABEL = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,79}?)\s*(?P<colon>:)(?:[ \t\u00a0]+|\n|$)", re.UNICODE)
+_LABEL = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,199}?)[ \t\u00a0]*:(?:[ \t\u00a0]+|\n|$)")
+_Q_LABEL = re.compile(r"(?P<label>Q)(?:[ \t\u00a0]*[:.][ \t\u00a0]+|[ \t\u00a0]{2,}|[ \t\u00a0](?=[A-Z(“\"]))")
 _PAREN = re.compile(r"\s*\([^()]{1,40}\)\s*$")
-_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*,?$")
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.\s?){1,2}[^\W\d_][\w’'-]+$")
+_UPPER_TOKEN = re.compile(r"^[^\W\d_a-zа-яё][^\Wa-zа-яё]*[.,]?$")
+# "Sergei Shoigu Shoigu SergeiDefence Minister": the name again, surname first, with the
+# card's job title glued on.
+_HOVER_CARD = re.compile(r"(?P<name>\b(?P<first>[^\W\d_][\w'-]+)(?: [^\W\d_][\w'-]+)*? (?P<last>[^\W\d_][\w'-]+)) (?P=last) (?P=first)")
 
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """A recognised label: the text as printed (without the colon) and where the body starts.
+    """A recognised label.
 
-    ``end`` is the offset, in the paragraph, of the first character after the colon and
-    the whitespace that follows it.
+    ``text`` is the label exactly as printed (without the colon), ``name`` the label with a
+    parenthetical note and any glued-in hover card removed, ``end`` the offset in the
+    paragraph of the first character after the colon and the whitespace that follows it.
     """
 
     text: str
@@ -35,34 +46,79 @@ def label_key(text: str) -> str:
     return re.sub(r"[^\w ]+", "", _PAREN.sub("", text)).strip().casefold()
 
 
-def find_label(paragraph: str, profile: Profile, known_names: frozenset[str] = frozenset()) -> Label | None:
+def strip_hover_card(text: str) -> str:
+    """Remove a person card a scraper glued into a label.
+
+    >>> strip_hover_card("Defence Minister Sergei Shoigu Shoigu SergeiDefence Minister")
+    'Defence Minister Sergei Shoigu'
+    >>> strip_hover_card("President of the Republic of Turkey Recep Tayyip Erdogan Erdogan Recep TayyipPresident of Turkey")
+    'President of the Republic of Turkey Recep Tayyip Erdogan'
+    >>> strip_hover_card("Sergey Lavrov")
+    'Sergey Lavrov'
+    """
+    m = _HOVER_CARD.search(text)
+    if m is None:
+        return text
+    return text[: m.end("name")].rstrip()
+
+
+def find_label(paragraph: str, vocab: Vocabulary, known_names: frozenset[str] = frozenset()) -> Label | None:
     """The speaker label that opens ``paragraph``, or ``None``.
 
-    >>> from transcript_model.profiles import MID_RU
-    >>> find_label("Sergey Lavrov: Today, we heard", MID_RU)
+    ``known_names`` are names and surnames of persons already met: a one-word label is
+    accepted only when it names one of them, is an anonymous role (``Question``), or is
+    printed in capitals as a role (``MODERATOR``).
+
+    >>> from transcript_model.profiles import VOCABULARY as V
+    >>> find_label("Sergey Lavrov: Today, we heard", V)
     Label(text='Sergey Lavrov', name='Sergey Lavrov', end=15)
-    >>> find_label("The minister said: no", MID_RU) is None
+    >>> find_label("The minister said: no", V) is None
     True
+    >>> find_label("Q    Thanks, John.", V).text
+    'Q'
     """
+    q = _Q_LABEL.match(paragraph)
+    if q is not None:
+        return Label("Q", "Q", q.end())
     m = _LABEL.match(paragraph)
     if m is None:
         return None
     text = m["label"].strip()
-    name = _PAREN.sub("", text).strip()
+    if _is_label(text, vocab, known_names):
+        return Label(text, strip_hover_card(_PAREN.sub("", text).strip()), m.end())
+    return None
+
+
+def _capitalised(token: str) -> bool:
+    """``Lavrov``, and surnames with a lower-case particle joined by a hyphen: ``al-Ketbi``."""
+    return token[:1].isupper() or ("-" in token and token.rsplit("-", 1)[1][:1].isupper())
+
+
+def _is_label(text: str, vocab: Vocabulary, known_names: frozenset[str]) -> bool:
     key = label_key(text)
-    if not name or key in profile.not_labels:
-        return None
-    if key in profile.anonymous_labels:
-        return Label(text, name, m.end())
+    if key in vocab.anonymous_labels:
+        return True
+    name = strip_hover_card(_PAREN.sub("", text).strip())
+    if not name or key in vocab.not_labels:
+        return False
     tokens = name.split()
-    if not 1 <= len(tokens) <= 7:
-        return None
-    if not all(_TOKEN.match(t) and (t[0].isupper() or t in profile.name_particles) for t in tokens):
-        return None
-    if not tokens[-1][0].isupper():
-        return None
-    # A single word is a label only when it names someone already known (a surname) or
-    # is written in capitals as transcripts print role labels ("MODERATOR").
-    if len(tokens) == 1 and name not in known_names and not (name.isupper() and len(name) > 1):
-        return None
-    return Label(text, name, m.end())
+    if tokens[0].casefold().strip(".,") in vocab.not_label_starts:
+        return False
+    if _INITIALS.match(name):  # В.Путин, V.Putin, A. Smith
+        return True
+    if all(_UPPER_TOKEN.match(t) for t in tokens) and len(tokens) <= 6 and any(len(t.strip(".,")) > 1 for t in tokens):
+        return not re.search(r"\d", name)  # MS. PSAKI, SENIOR ADMINISTRATION OFFICIAL
+    if len(tokens) == 1:
+        return name in known_names
+    if len(tokens) > 20 or not _capitalised(tokens[-1]):
+        return False
+    for t in tokens:
+        bare = t.strip(",")
+        if not _TOKEN.match(t):
+            return False
+        low = bare.casefold()
+        if _capitalised(bare) or low in vocab.name_particles or low in vocab.nobiliary or low in vocab.role_words:
+            continue
+        return False
+    # sentence punctuation inside a label means it is a sentence, not a name ("Yes. Mr Smith")
+    return not re.search(r"[^\W\d_]{3,}\.\s", name)

@@ -34,13 +34,17 @@ class Span:
 class BlockKind(str, enum.Enum):
     """What the parser recognised a block of the source as."""
 
+    FRONT_MATTER = "front-matter"
     DATELINE = "dateline"
     NUMBER = "number"
     TITLE = "title"
+    LEAD = "lead"
+    PLACE = "place"
+    NOTE = "note"
     LABEL = "label"
     PARAGRAPH = "paragraph"
     TRAILER = "trailer"
-    UNKNOWN = "unknown"
+    CHROME = "chrome"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +101,29 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class Incident:
+    """A stage direction inside a paragraph: ``text[start:end]`` of the paragraph, as printed.
+
+    ``kind`` says how exporters mark it: ``"vocal"`` (laughter), ``"kinesic"`` (applause),
+    ``"note"`` (an editorial note such as "(As interpreted.)") or ``"incident"`` (anything
+    else: "(Inaudible.)", "Remark from the audience.").
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of a turn: its repaired text, its source span, and the edits made to it."""
+    """A paragraph of a turn: its repaired text, its source span, the edits made to it, and
+    the stage directions it contains."""
 
     text: str
     span: Span
     edits: tuple[Edit, ...] = ()
+    incidents: tuple[Incident, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,20 +183,33 @@ class Metadata:
 
     ``published`` is a timezone-aware ``datetime`` when the source prints a time and the
     publisher's zone is known, a naive one when the zone is unknown, and a ``date`` when
-    only a day is printed.
+    only a day is printed. ``event_date`` is the day of the event where the source says
+    it, ``event_start`` its start time where printed (White House "5:41 P.M. EST").
     """
 
     title: str | None = None
+    lead: str | None = None
     published: _dt.datetime | _dt.date | None = None
     number: str | None = None
     genre: str | None = None
     occasion: str | None = None
     place: str | None = None
     event_date: _dt.date | None = None
+    event_start: _dt.datetime | None = None
     language: str | None = None
     publisher: str | None = None
     source_url: str | None = None
     mentioned: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Text of the source that is neither spoken nor site chrome: a description under the
+    headline, a photo caption, an editor's note."""
+
+    kind: str
+    text: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +221,7 @@ class Transcript:
     turns: tuple[Turn, ...]
     repairs: tuple[Repair, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    notes: tuple[Note, ...] = ()
     blocks: tuple[Block, ...] = ()
     source_name: str | None = None
     profile: str | None = None

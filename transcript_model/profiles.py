@@ -1,9 +1,11 @@
 """Publisher profiles: the layout rules of each publisher, as data.
 
-A :class:`Profile` says how a publisher prints its header lines (date/time, document
-number), which words name genres and roles, which labels are anonymous, and which
-host names identify it. The parser reads only these fields, so adding a publisher is
-adding a profile here, not editing the parser.
+A :class:`Profile` says where a publisher puts the headline, the lead, the date, time and
+place lines and the document number, what site chrome to drop, which timezone its clock
+shows, and which markers open speaker turns. Vocabulary shared by all publishers (genre
+words, job-title words, anonymous labels, month names) lives in :class:`Vocabulary`. The
+parser reads only these fields, so adding a publisher is adding a profile here, not
+editing the parser; :data:`GENERIC` is the fallback for publishers we have no profile for.
 """
 
 from __future__ import annotations
@@ -14,26 +16,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .model import TurnKind
-
-_MONTHS_EN = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-MONTHS: Mapping[str, int] = MappingProxyType(
-    {name: i + 1 for i, name in enumerate(_MONTHS_EN)}
-    | {name[:3]: i + 1 for i, name in enumerate(_MONTHS_EN)}
-    | {"sept": 9}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,124 +28,118 @@ class AnonymousLabel:
 
 
 @dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Words the parser needs to read headlines and labels, in every language it knows."""
+
+    # (pattern, canonical genre), tried in order against the title.
+    genres: tuple[tuple[re.Pattern[str], str], ...]
+    # Words that belong to a job title rather than to a name ("Foreign", "Minister").
+    role_words: frozenset[str]
+    # Lower-case particles that may appear inside job titles ("Minister of ...").
+    name_particles: frozenset[str]
+    # Lower-case particles that may appear inside names ("Hans-Friedrich von Ploetz").
+    nobiliary: frozenset[str]
+    # Words that end an organisation's name, so the name of a person follows them.
+    org_words: frozenset[str]
+    # Labels that stand for a role, keyed by the casefolded label without punctuation.
+    anonymous_labels: Mapping[str, AnonymousLabel]
+    # Capitalised prefixes with a colon that are never speaker labels (casefolded).
+    not_labels: frozenset[str]
+    # Words a speaker label never starts with ("The United Kingdom: ..." is a list item).
+    not_label_starts: frozenset[str]
+    # Honorifics printed before surnames in labels ("MR. KIRBY").
+    honorifics: frozenset[str]
+    # Country names and adjectives that open a job title ("US Secretary of State").
+    countries: Mapping[str, str]
+    # Stage directions: (pattern, kind); kinds are "kinesic", "vocal", "incident", "note".
+    stage_directions: tuple[tuple[re.Pattern[str], str], ...]
+    # Paragraphs that are whole stage directions ("Remark from the audience.").
+    stage_paragraphs: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """How one publisher lays out its transcripts."""
 
     name: str
     publisher: str | None
     hosts: tuple[str, ...]
+    # IANA zone of the publisher's clock, for times printed without a zone.
     timezone: str | None
-    # A whole header line with the publication date and time. Named groups: day, month,
-    # year, and optionally hour, minute.
-    dateline: re.Pattern[str] | None
-    # A whole header line with the document number; group ``number``.
-    number_line: re.Pattern[str] | None
-    # (pattern, canonical genre), tried in order against the title.
-    genres: tuple[tuple[re.Pattern[str], str], ...]
-    # Words that belong to a job title rather than to a name ("Foreign", "Minister").
-    role_words: frozenset[str]
-    # Lower-case particles that may appear inside names or job titles.
-    name_particles: frozenset[str]
-    # Labels that stand for a role, keyed by the casefolded label without punctuation.
-    anonymous_labels: Mapping[str, AnonymousLabel]
-    # Capitalised prefixes with a colon that are never speaker labels.
-    not_labels: frozenset[str]
-    # Country names and adjectives that open a job title ("US Secretary of State").
-    countries: Mapping[str, str] = field(default_factory=dict)
-    # Detection: a pattern whose presence in the text selects this profile.
-    signature: re.Pattern[str] | None = None
+    # Selects this profile: a pattern found in the first part of the text.
+    signature: re.Pattern[str] | None
+    # The headline is the first block (Kremlin) rather than the first non-date line.
+    title_first: bool = False
+    # Paragraphs between the headline and the date line are the lead.
+    lead_before_date: bool = False
+    # A short line next to the date/time lines names the place.
+    place_line: bool = False
+    # The header's date is the date of the event as well as of publication.
+    date_is_event: bool = False
+    # A whole header line holding the document number; group ``number``.
+    number_line: re.Pattern[str] | None = None
+    # Blocks that separate the lead from the transcript ("* * *").
+    body_separator: re.Pattern[str] | None = None
+    # Whole blocks that are site chrome, anywhere in the document.
+    chrome: tuple[re.Pattern[str], ...] = ()
+    # A block opening a widget ("See also") whose next short blocks (a title, a date) are chrome too.
+    widget_start: re.Pattern[str] | None = None
+    # Trailing site chrome that ends the text inside a block (one-line scrapes).
+    trailer_cut: re.Pattern[str] | None = None
+    # Characters that decorate the start of a headline or paragraph (emoji).
+    markers: str = ""
+    # Markers that open a question turn even without a label ("❓").
+    question_markers: str = ""
+    # The whole text is one line: header fields and turns follow each other inline.
+    one_line: bool = False
+    # Labels printed inline after a sentence (one-line scrapes): pattern of the label itself.
+    inline_label: re.Pattern[str] | None = None
+    vocabulary: Vocabulary = field(default_factory=lambda: VOCABULARY)
 
 
-_GENRES_EN: tuple[tuple[str, str], ...] = (
-    (
-        r"(?:answers?|responses?|replies?) to (?:a )?(?:media|journalists'?|reporters'?) questions?",
-        "answer to a media question",
-    ),
-    (r"comments? (?:to|for) the media", "comment"),
-    (r"(?:joint )?(?:press|news) conference", "press conference"),
-    (r"(?:press )?briefing", "briefing"),
-    (r"interview", "interview"),
-    (r"(?:opening |closing )?remarks", "remarks"),
-    (r"(?:opening |closing )?(?:speech|address)", "speech"),
-    (r"statement", "statement"),
-    (r"article", "article"),
-    (r"comment", "comment"),
+def _compile(pairs: tuple[tuple[str, str], ...], flags: int = re.IGNORECASE) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p, flags), g) for p, g in pairs)
+
+
+_GENRES: tuple[tuple[str, str], ...] = (
+    (r"\b(?:answers?|responses?|replies|reply) to (?:a |the )?(?:media|journalists'?|reporters'?|press)\b"
+     r"(?: questions?)?|\b(?:answers?|responses?) to (?:a )?questions?\b", "answer to a media question"),
+    (r"\bответы? на вопросы\b|\bответ на вопрос\b", "answer to a media question"),
+    (r"\bcomments? (?:to|for) the (?:media|press)\b", "comment"),
+    (r"\b(?:joint )?(?:press|news) conference\b|\bпресс-конференци", "press conference"),
+    (r"\bpress (?:call|gaggle)\b|\bbriefing\b|\bбрифинг", "briefing"),
+    (r"\binterview\b|\bинтервью\b", "interview"),
+    (r"\bstatement\b|\bзаявлени[ея]\b", "statement"),
+    (r"\b(?:opening |closing )?remarks\b", "remarks"),
+    (r"\b(?:opening |closing )?(?:speech|address)\b|\bвыступлени[ея]\b", "speech"),
+    (r"\bmeeting\b|\btalks\b|\bвстреч[аи]\b|\bсовещани[ея]\b|\bпереговоры\b", "meeting"),
+    (r"\bforum\b|\bфорум\b|\bdiscussion club\b", "meeting"),
+    (r"\barticle\b|\bстатья\b", "article"),
+    (r"\bcomment\b|\bкомментари[йя]\b", "comment"),
 )
 
-_ROLE_WORDS_EN = frozenset(
-    [
-        "acting",
-        "adviser",
-        "advisor",
-        "affairs",
-        "ambassador",
-        "assistant",
-        "cabinet",
-        "chair",
-        "chairman",
-        "chairwoman",
-        "chancellor",
-        "chief",
-        "commissioner",
-        "council",
-        "defence",
-        "defense",
-        "deputy",
-        "director",
-        "envoy",
-        "executive",
-        "first",
-        "foreign",
-        "general",
-        "government",
-        "head",
-        "high",
-        "king",
-        "minister",
-        "ministry",
-        "official",
-        "premier",
-        "president",
-        "prime",
-        "representative",
-        "russian",
-        "secretary",
-        "senior",
-        "special",
-        "spokesman",
-        "spokesperson",
-        "spokeswoman",
-        "state",
-        "under",
-        "vice",
-        "permanent",
-        "united",
-        "nations",
-        "federation",
-        "federal",
-        "councillor",
-        "councilor",
-        "republic",
-        "kingdom",
-        "council",
-        "security",
-        "national",
-        "press",
-        "attache",
-        "consul",
-        "consulate",
-        "embassy",
-        "department",
-        "affairs",
-    ]
+_ROLE_WORDS = frozenset(
+    """
+    acting adviser advisor affairs aide ambassador anchor assistant cabinet chair chairman chairwoman
+    chancellor chief commissioner communications council councillor councilor defence defense
+    delegate department deputy director embassy envoy executive federal first foreign general
+    government governor head high host interpreter king member minister ministry moderator
+    national official officials permanent premier presenter president presidential press prime
+    queen representative research secretary security senator senior special speaker spokesman
+    spokesperson spokeswoman state under vice white house administration
+
+    президент министр председатель заместитель посол пресс-секретарь глава губернатор
+    руководитель директор помощник советник официальный представитель модератор ведущий
+    """.split()
 )
 
-_COUNTRIES_EN: Mapping[str, str] = MappingProxyType(
+_COUNTRIES: Mapping[str, str] = MappingProxyType(
     {
         "US": "United States",
         "U.S.": "United States",
         "American": "United States",
         "Russian": "Russian Federation",
+        "Russia's": "Russian Federation",
         "French": "France",
         "German": "Germany",
         "British": "United Kingdom",
@@ -177,65 +153,179 @@ _COUNTRIES_EN: Mapping[str, str] = MappingProxyType(
         "Polish": "Poland",
         "Swiss": "Switzerland",
         "Belarusian": "Belarus",
+        "Hungarian": "Hungary",
+        "Iranian": "Iran",
         "EU": "European Union",
         "NATO": "NATO",
         "UN": "United Nations",
     }
 )
 
-_ANONYMOUS_EN: Mapping[str, AnonymousLabel] = MappingProxyType(
+_QUESTIONER = AnonymousLabel("questioner", TurnKind.QUESTION, "questioner")
+_AUDIENCE = AnonymousLabel("audience", TurnKind.STATEMENT, "audience")
+_ANONYMOUS: Mapping[str, AnonymousLabel] = MappingProxyType(
     {
-        "question": AnonymousLabel("questioner", TurnKind.QUESTION, "questioner"),
-        "q": AnonymousLabel("questioner", TurnKind.QUESTION, "questioner"),
+        "question": _QUESTIONER,
+        "questions": _QUESTIONER,
+        "q": _QUESTIONER,
+        "journalist": _QUESTIONER,
+        "вопрос": _QUESTIONER,
+        "журналист": _QUESTIONER,
         "answer": AnonymousLabel("respondent", TurnKind.ANSWER, "respondent"),
-        "response": AnonymousLabel("respondent", TurnKind.ANSWER, "respondent"),
-        "remark": AnonymousLabel("audience", TurnKind.STATEMENT, "audience member"),
-        "reply": AnonymousLabel("respondent", TurnKind.ANSWER, "respondent"),
+        "ответ": AnonymousLabel("respondent", TurnKind.ANSWER, "respondent"),
+        "remark": _AUDIENCE,
+        "response": _AUDIENCE,
+        "reply": _AUDIENCE,
+        "comment": _AUDIENCE,
+        "voice": _AUDIENCE,
+        "реплика": _AUDIENCE,
+        "moderator": AnonymousLabel("moderator", None, "moderator"),
+        "модератор": AnonymousLabel("moderator", None, "moderator"),
+        "ведущий": AnonymousLabel("moderator", None, "moderator"),
+        "interpreter": AnonymousLabel("interpreter", None, "interpreter"),
     }
 )
 
-_NOT_LABELS_EN = frozenset(
-    {
-        "note",
-        "photo",
-        "source",
-        "see also",
-        "font size",
-        "reference",
-        "example",
-        "for example",
-        "ie",
-        "eg",
-        "tags",
-        "title",
-        "date",
-        "attention",
-        "update",
-        "ps",
-    }
+_STAGE = _compile(
+    (
+        (r"\((?:laughter|laughs|laughing)[^()]{0,30}\)", "vocal"),
+        (r"\((?:applause|aplause)[^()]{0,30}\)", "kinesic"),
+        (r"\((?:as interpreted|interpreted|via interpreter|in translation|retranslated)[^()]{0,30}\)", "note"),
+        (r"\((?:inaudible|crosstalk|cross-talk|off[- ]mic|audio (?:cut|interrupted)|unintelligible|pause|"
+         r"technical (?:break|problem)s?)[^()]{0,30}\)", "incident"),
+        (r"\((?:смех|оживление в зале)[^()]{0,30}\)", "vocal"),
+        (r"\((?:аплодисменты)[^()]{0,30}\)", "kinesic"),
+        (r"\((?:неразборчиво|говорит не в микрофон)[^()]{0,30}\)", "incident"),
+    )
+)
+_STAGE_PARAGRAPHS = _compile(
+    (
+        (r"(?:remark|comment|question|voice|noise|shouting)s? from the (?:audience|floor|hall)\.?", "incident"),
+        (r"(?:реплика|вопрос|голос) из зала\.?", "incident"),
+        (r"(?:applause|laughter)\.?", "kinesic"),
+    )
+)
+
+VOCABULARY = Vocabulary(
+    genres=_compile(_GENRES),
+    role_words=_ROLE_WORDS,
+    name_particles=frozenset({"of", "the", "for", "and", "on", "at", "in"}),
+    nobiliary=frozenset({"von", "van", "de", "der", "den", "da", "del", "di", "du", "le", "la", "al", "bin", "ibn"}),
+    org_words=frozenset(
+        """club foundation council institute university agency group company corporation committee centre
+        center bank fund forum union association party academy school service news media tv television
+        radio newspaper channel programme program organisation organization ministry office
+        department commission assembly parliament duma""".split()
+    ),
+    anonymous_labels=_ANONYMOUS,
+    not_labels=frozenset(
+        {
+            "note", "notes", "photo", "source", "see also", "font size", "reference", "example", "for example",
+            "ie", "eg", "tags", "title", "date", "attention", "update", "updated", "ps", "nb", "read more",
+            "share", "link", "url", "topics", "published in sections", "publication date", "advanced settings",
+            "view settings", "asset publisher", "смотрите также", "дата публикации", "ссылка на материал",
+            "опубликован в разделах", "темы", "география", "лица",
+        }
+    ),  # fmt: skip
+    not_label_starts=frozenset(
+        "the a an this that these those it in on at for as if when while but and or so then there here"
+        " with from by to of after before during".split()
+    ),
+    honorifics=frozenset({"mr", "ms", "mrs", "miss", "dr", "prof", "sir", "madam", "mme", "m", "г-н", "г-жа"}),
+    countries=_COUNTRIES,
+    stage_directions=_STAGE,
+    stage_paragraphs=_STAGE_PARAGRAPHS,
+)
+
+_CHROME_COMMON = (
+    r"(?:[a-z]{2}-[A-Z]{2}\d*\s*){2,}",  # language menus: de-DE1 en-GB1 es-ES1
+    r"asset publisher|advanced settings|view settings|font size:?.{0,40}|print version|версия для печати",
+    r"none|\* \* \*|\*\*\*|share|print|read in full|read more|watch the full interview.{0,60}",
+    r".{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80}",
+    r"#{1,6}\s+\S.{0,60}",  # markdown section headings ("## Russian")
+    r"\{\{<.{0,300}>\}\}|<!--.{0,300}-->",  # Hugo shortcodes, HTML comments
+    r"END(?:\s+\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{2,4})?)?",
+    r"an official website of the united states government.{0,80}|here'?s how you know.{0,40}",
 )
 
 
-def _compile(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(rf"\b{p}\b", re.IGNORECASE), g) for p, g in pairs)
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.DOTALL)
 
+
+_CHROME = (_rx(*_CHROME_COMMON),)
+_STARS = re.compile(r"\*\s*\*\s*\*")
 
 MID_RU = Profile(
     name="mid.ru",
     publisher="Ministry of Foreign Affairs of the Russian Federation",
     hosts=("mid.ru", "www.mid.ru"),
     timezone="Europe/Moscow",
-    dateline=re.compile(
-        r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+    signature=re.compile(r"^\s*https?://(?:www\.)?mid\.ru/\S*\s*$|^\s*№\s*\d+-\d{2}-\d{2}-\d{4}\s*$|^\s*\d{3,5}-\d{2}-\d{2}-\d{4}\s*$", re.M),
+    number_line=re.compile(r"(?:№|No\.?|N)?\s*(?P<number>\d+-\d{2}-\d{2}-\d{4})"),
+    chrome=_CHROME,
+)
+
+KREMLIN = Profile(
+    name="kremlin.ru",
+    publisher="President of Russia (Kremlin)",
+    hosts=("kremlin.ru", "en.kremlin.ru", "www.kremlin.ru"),
+    timezone="Europe/Moscow",
+    signature=re.compile(
+        r"\A(?:[^\n]*\n){0,12}?\s*(?:January|February|March|April|May|June|July|August|September|October|November"
+        r"|December) \d{1,2}, \d{4}\n\n\d{1,2}:\d{2}\n|kremlin\.ru/",
     ),
-    number_line=re.compile(r"(?:№|No\.?|N)\s*(?P<number>\d+-\d{2}-\d{2}-\d{4})"),
-    genres=_compile(_GENRES_EN),
-    role_words=_ROLE_WORDS_EN,
-    name_particles=frozenset({"of", "the", "for", "and", "on", "de", "von", "van", "al", "bin"}),
-    anonymous_labels=_ANONYMOUS_EN,
-    not_labels=_NOT_LABELS_EN,
-    countries=_COUNTRIES_EN,
-    signature=re.compile(r"https?://(?:www\.)?mid\.ru/|^\s*№\s*\d+-\d{2}-\d{2}-\d{4}\s*$", re.M),
+    title_first=True,
+    lead_before_date=True,
+    place_line=True,
+    date_is_event=True,
+    body_separator=_STARS,
+    chrome=_CHROME,
+    widget_start=re.compile(r"see also|смотрите также|дополнительно", re.IGNORECASE),
+)
+
+KREMLIN_RU_SCRAPE = Profile(
+    name="kremlin.ru-scrape",
+    publisher="Президент России",
+    hosts=("kremlin.ru",),
+    timezone="Europe/Moscow",
+    signature=re.compile(r"\A\s*События\s.{0,1500}?\d{1,2}\s+[а-я]+\s+\d{4}\s+года\s+\d{1,2}:\d{2}", re.DOTALL),
+    title_first=True,
+    lead_before_date=True,
+    place_line=True,
+    date_is_event=True,
+    body_separator=_STARS,
+    chrome=(_rx(r"События", *_CHROME_COMMON),),
+    widget_start=re.compile(r"смотрите также|дополнительно", re.IGNORECASE),
+    trailer_cut=re.compile(
+        r"\s(?:(?:География|Темы|Лица)\s.{0,400}?)?Статус материала\s.*\Z|\sСтатус материала\s.*\Z", re.DOTALL
+    ),
+    one_line=True,
+    inline_label=re.compile(
+        r"(?:(?<=[.!?»…)*])\s+|^)(?P<label>(?:[А-ЯЁA-Z]\.\s?){1,2}[А-ЯЁA-Z][а-яёa-z]+(?:-[А-ЯЁA-Z][а-яёa-z]+)?"
+        r"|Вопрос(?:\s\([^)]{1,30}\))?|Реплика|Ответ)\s?:\s"
+    ),
+)
+
+MFA_TELEGRAM = Profile(
+    name="mfa-telegram",
+    publisher="Ministry of Foreign Affairs of the Russian Federation",
+    hosts=("t.me",),
+    timezone="Europe/Moscow",
+    signature=re.compile(r"\A\s*[🎙📺🎥📰🗓⚡️❗️🇷🇺]"),
+    chrome=_CHROME,
+    markers="🎙📺🎥📰🗓⚡❗☝👉💬❓📍🔹🔸▪️•⚠\ufe0f ",
+    question_markers="❓",
+)
+
+WHITE_HOUSE = Profile(
+    name="whitehouse.gov",
+    publisher="The White House",
+    hosts=("whitehouse.gov", "www.whitehouse.gov", "bidenwhitehouse.archives.gov", "trumpwhitehouse.archives.gov"),
+    timezone="America/New_York",
+    signature=re.compile(r"\A---\n(?:.*\n){0,20}?source_url:\s*\S*whitehouse", re.IGNORECASE),
+    place_line=True,
+    chrome=_CHROME,
 )
 
 GENERIC = Profile(
@@ -243,22 +333,38 @@ GENERIC = Profile(
     publisher=None,
     hosts=(),
     timezone=None,
-    dateline=MID_RU.dateline,
+    signature=None,
+    place_line=True,
     number_line=None,
-    genres=MID_RU.genres,
-    role_words=MID_RU.role_words,
-    name_particles=MID_RU.name_particles,
-    anonymous_labels=MID_RU.anonymous_labels,
-    not_labels=MID_RU.not_labels,
-    countries=MID_RU.countries,
+    body_separator=_STARS,
+    chrome=_CHROME,
+    widget_start=re.compile(r"see also|смотрите также", re.IGNORECASE),
+    markers="🎙📺🎥💬❓☝👉❗\ufe0f ",
+    question_markers="❓",
 )
 
-PROFILES: Mapping[str, Profile] = MappingProxyType({p.name: p for p in (MID_RU, GENERIC)})
+PROFILES: Mapping[str, Profile] = MappingProxyType(
+    {p.name: p for p in (MID_RU, KREMLIN, KREMLIN_RU_SCRAPE, MFA_TELEGRAM, WHITE_HOUSE, GENERIC)}
+)
+"""Every profile by name, in the order they are tried; :data:`GENERIC` last."""
+
+_SIGNATURE_WINDOW = 3000
+
+
+def profile_for_url(url: str | None) -> Profile | None:
+    """The profile whose host serves ``url``, if any."""
+    if not url:
+        return None
+    host = re.sub(r"^[a-z]+://", "", url.strip().lower()).split("/")[0]
+    for profile in PROFILES.values():
+        if host in profile.hosts:
+            return profile
+    return None
 
 
 def choose_profile(text: str, override: str | Profile | None = None) -> Profile:
     """The profile for ``text``: ``override`` if given, else the first whose signature
-    matches, else :data:`GENERIC`.
+    matches the start of the text, else :data:`GENERIC`.
 
     >>> choose_profile("01.02.2022\\n\\n№ 132-01-02-2022\\n").name
     'mid.ru'
@@ -273,7 +379,8 @@ def choose_profile(text: str, override: str | Profile | None = None) -> Profile:
         except KeyError:
             known = ", ".join(sorted(PROFILES))
             raise ValueError(f"unknown profile {override!r}; known profiles: {known}") from None
+    head = text[:_SIGNATURE_WINDOW]
     for profile in PROFILES.values():
-        if profile.signature is not None and profile.signature.search(text):
+        if profile.signature is not None and profile.signature.search(head):
             return profile
     return GENERIC

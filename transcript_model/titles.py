@@ -4,7 +4,8 @@
 conversation with US Secretary of State Antony Blinken, Moscow, February 1, 2022"`` gives
 the author (role *Foreign Minister*, name *Sergey Lavrov*), the genre, the occasion, the
 place *Moscow*, the date 2022-02-01, and the mentioned person *Antony Blinken* (role *US
-Secretary of State*).
+Secretary of State*). Telegram-style headlines put place and date in parentheses at the end:
+``"... (Moscow, February 9, 2026)"``.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .profiles import MONTHS, Profile
+from .dates import DATE_RX, date_from
+from .profiles import Vocabulary
 
-_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DATE_TAIL = re.compile(
-    rf",\s*(?:(?P<m1>{_MONTH_RX})\.?\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_RX})\.?,?\s+(?P<y2>\d{{4}}))\s*\.?\s*$",
-    re.IGNORECASE,
-)
-_PLACE_TAIL = re.compile(r",\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3})\s*$")
-_POSSESSIVE = re.compile(r"['’]s?\s*$")
+_DATE_TAIL = re.compile(rf",\s*(?:{DATE_RX})\s*\.?\s*$", re.IGNORECASE)
+_PAREN_TAIL = re.compile(r"\s*\((?P<inner>[^()]{4,80})\)\s*\.?\s*$")
+_PLACE = r"[^\W\d_][\w.'’-]*(?:[ -][^\W\d_][\w.'’-]*){0,3}"
+_PLACE_TAIL = re.compile(rf",\s*(?P<place>{_PLACE})\s*$")
 _POSSESSIVE_WORD = re.compile(r"['’]s$")
-_NAME_TOKEN = re.compile(r"^[A-Z][\w.'’-]*$")
+_NAME_TOKEN = re.compile(r"^[^\W\d_a-zа-яё][\w.'’-]*$")
+_SPACED_POSSESSIVE = re.compile(r"(\w)\s+(['’]s)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,104 +45,133 @@ class TitleInfo:
     mentioned: tuple[PersonRef, ...]
 
 
-def parse_date_words(day: str, month: str, year: str) -> dt.date | None:
-    """``("1", "February", "2022")`` → ``date(2022, 2, 1)``; ``None`` if not a real date."""
-    m = MONTHS.get(month.lower().rstrip("."))
-    if m is None:
-        return None
-    try:
-        return dt.date(int(year), m, int(day))
-    except ValueError:
-        return None
-
-
 def split_date_place(title: str) -> tuple[str, str | None, dt.date | None]:
-    """Strip a trailing ``", Place, Month D, YYYY"`` from a headline.
+    """Strip a trailing ``", Place, Month D, YYYY"`` or ``"(Place, Date)"`` from a headline.
 
     >>> split_date_place("Remarks, Moscow, February 1, 2022")
     ('Remarks', 'Moscow', datetime.date(2022, 2, 1))
+    >>> split_date_place("Remarks at the conference (Moscow, February 9, 2026)")
+    ('Remarks at the conference', 'Moscow', datetime.date(2026, 2, 9))
+    >>> split_date_place("Answer to a question (March 4, 2026, Moscow)")
+    ('Answer to a question', 'Moscow', datetime.date(2026, 3, 4))
     >>> split_date_place("Remarks at the UN")
     ('Remarks at the UN', None, None)
     """
-    date = None
+    paren = _PAREN_TAIL.search(title)
+    if paren is not None:
+        found = _date_and_place(paren["inner"])
+        if found is not None:
+            place, date = found
+            return title[: paren.start()].rstrip(" ,"), place, date
     m = _DATE_TAIL.search(title)
-    if m:
-        if m["y1"]:
-            date = parse_date_words(m["d1"], m["m1"], m["y1"])
-        else:
-            date = parse_date_words(m["d2"], m["m2"], m["y2"])
-        if date is not None:
-            title = title[: m.start()]
+    if m is None:
+        return title, None, None
+    date = date_from(m)
+    if date is None:
+        return title, None, None
+    head = title[: m.start()]
     place = None
     # A place is only taken when a date follows it, as in the publisher's "…, Moscow, <date>".
-    if date is not None:
-        p = _PLACE_TAIL.search(title)
-        if p:
-            place = p["place"]
-            title = title[: p.start()]
-    return title.rstrip(" ,"), place, date
+    p = _PLACE_TAIL.search(head)
+    if p:
+        place = p["place"]
+        head = head[: p.start()]
+    return head.rstrip(" ,"), place, date
 
 
-def split_person(phrase: str, profile: Profile) -> PersonRef | None:
+def _date_and_place(inner: str) -> tuple[str | None, dt.date] | None:
+    """``"Moscow, February 9, 2026"``, ``"March 4, 2026, Moscow"`` or ``"25 February 2026"``."""
+    m = re.fullmatch(rf"(?:(?P<before>{_PLACE}),\s*)?(?:{DATE_RX})(?:,\s*(?P<after>{_PLACE}))?", inner.strip(), re.I)
+    if m is None:
+        return None
+    date = date_from(m)
+    if date is None:
+        return None
+    return m["before"] or m["after"], date
+
+
+def split_person(phrase: str, vocab: Vocabulary) -> PersonRef | None:
     """Split ``"US Secretary of State Antony Blinken"`` into role, affiliation and name.
 
-    The name is the longest run of capitalised tokens at the end that are not job-title
-    words; everything before it is the role. A role that opens with a country word gives
-    the affiliation.
+    The name is the longest run (at most four) of capitalised tokens at the end that are
+    not job-title words; everything before it is the role. A role that opens with a
+    country word gives the affiliation.
+
+    >>> from transcript_model.profiles import VOCABULARY as V
+    >>> split_person("President of Russia Vladimir Putin", V)
+    PersonRef(name='Vladimir Putin', role='President of Russia', affiliation=None)
     """
-    tokens = phrase.split()
+    tokens = phrase.replace(",", " , ").split()
     if not tokens:
         return None
     i = len(tokens)
-    while i > 0 and _is_name_token(tokens[i - 1], profile):
-        i -= 1
+    while i > 0 and len(tokens) - i < 4:
+        if _is_name_token(tokens[i - 1], vocab):
+            i -= 1
+        elif i > 1 and i < len(tokens) and tokens[i - 1] in vocab.nobiliary and _is_name_token(tokens[i - 2], vocab):
+            i -= 1  # "Hans-Friedrich von Ploetz"
+        else:
+            break
+    # "Chairman of ... the Valdai Discussion Club Andrei Bystritsky": words up to the last
+    # organisation word belong to the role
+    orgs = [k for k in range(i, len(tokens)) if tokens[k].strip(",").casefold() in vocab.org_words]
+    if orgs and orgs[-1] < len(tokens) - 1:
+        i = orgs[-1] + 1
     # "President of Russia Vladimir Putin": the word after "of" names the office's country
     # or body, so it belongs to the role.
-    while 0 < i < len(tokens) - 1 and tokens[i - 1] in profile.name_particles:
+    while 0 < i < len(tokens) - 1 and tokens[i - 1] in vocab.name_particles:
         i += 1
     name_tokens = tokens[i:]
-    if not name_tokens or len(name_tokens) > 4:
+    if not name_tokens or (len(name_tokens) == 1 and i == 0 and not _looks_like_surname(name_tokens[0])):
         return None
-    if len(name_tokens) == 1 and i == 0:
-        return None
-    role = " ".join(tokens[:i]) or None
-    affiliation = None
-    if role is not None:
-        first = role.split()[0]
-        affiliation = profile.countries.get(first)
+    role = " ".join(tokens[:i]).replace(" , ", ", ").strip(" ,") or None
+    affiliation = vocab.countries.get(role.split()[0]) if role else None
     return PersonRef(" ".join(name_tokens), role, affiliation)
 
 
-def _is_name_token(token: str, profile: Profile) -> bool:
-    return bool(_NAME_TOKEN.match(token)) and not _is_role_token(token, profile)
+def _looks_like_surname(token: str) -> bool:
+    return len(token) > 1 and token[0].isupper()
 
 
-def _is_role_token(token: str, profile: Profile) -> bool:
-    if token in profile.countries:
+def _is_role_token(token: str, vocab: Vocabulary) -> bool:
+    if token in vocab.countries:
         return True
     parts = [p for p in re.split(r"[-.]", token.lower()) if p]
-    return bool(parts) and all(p in profile.role_words for p in parts)
+    return bool(parts) and all(p in vocab.role_words for p in parts)
 
 
-def find_people(text: str, profile: Profile) -> list[PersonRef]:
+def _is_name_token(token: str, vocab: Vocabulary) -> bool:
+    return bool(_NAME_TOKEN.match(token)) and not _is_role_token(token, vocab)
+
+
+def find_people(text: str, vocab: Vocabulary) -> list[PersonRef]:
     """Every ``<job title> <Name Name>`` run in running text, in order.
 
-    >>> from transcript_model.profiles import MID_RU
-    >>> [p.name for p in find_people("talks with US Secretary of State Antony Blinken", MID_RU)]
+    >>> from transcript_model.profiles import VOCABULARY as V
+    >>> [p.name for p in find_people("talks with US Secretary of State Antony Blinken", V)]
     ['Antony Blinken']
     """
-    words = [_POSSESSIVE_WORD.sub("", w) for w in text.replace(",", " , ").split()]
+    raw_words = _SPACED_POSSESSIVE.sub(r"\1\2", text).replace(",", " , ").split()
+    possessive = {n + 1 for n, w in enumerate(raw_words) if _POSSESSIVE_WORD.search(w)}
+    words = [_POSSESSIVE_WORD.sub("", w) for w in raw_words]
     found: list[PersonRef] = []
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and (_is_role_token(words[j], profile) or (j > i and words[j] in profile.name_particles)):
+        while j < len(words) and (
+            _is_role_token(words[j], vocab) or (j > i and words[j] in vocab.name_particles)
+        ):
+            j += 1
+        # "of Russia", "of the Republic of Turkey" after a title belong to it
+        while j > i and j < len(words) - 2 and words[j - 1] in vocab.name_particles and words[j][:1].isupper():
             j += 1
         k = j
-        while k < len(words) and k - j < 4 and _is_name_token(words[k], profile):
+        while k < len(words) and k - j < 4 and _is_name_token(words[k], vocab):
             k += 1
+            if k in possessive:  # "President Biden's Call": a possessive ends the name
+                break
         if j > i and k - j >= 2 and words[i][:1].isupper():
-            ref = split_person(" ".join(words[i:k]), profile)
+            ref = split_person(" ".join(words[i:k]), vocab)
             if ref is not None:
                 found.append(ref)
             i = k
@@ -152,12 +180,13 @@ def find_people(text: str, profile: Profile) -> list[PersonRef]:
     return found
 
 
-def parse_title(title: str, profile: Profile) -> TitleInfo:
+def parse_title(title: str, vocab: Vocabulary) -> TitleInfo:
     """Read author, genre, occasion, place, date and mentioned persons from a headline."""
-    head, place, date = split_date_place(title)
+    head, place, date = split_date_place(title.strip())
+    head = _SPACED_POSSESSIVE.sub(r"\1\2", head)
     genre = None
     genre_match = None
-    for pattern, canonical in profile.genres:
+    for pattern, canonical in vocab.genres:
         genre_match = pattern.search(head)
         if genre_match:
             genre = canonical
@@ -167,7 +196,7 @@ def parse_title(title: str, profile: Profile) -> TitleInfo:
     if genre_match is not None:
         before = head[: genre_match.start()].rstrip()
         occasion = head[genre_match.end() :].strip(" ,") or None
-        if _POSSESSIVE.search(before) and before[-2:] in ("'s", "’s"):
-            author = split_person(before[:-2], profile)
-    mentioned = tuple(ref for ref in find_people(head, profile) if author is None or ref.name != author.name)
+        if before.endswith(("'s", "’s")):
+            author = split_person(before[:-2], vocab)
+    mentioned = tuple(ref for ref in find_people(head, vocab) if author is None or ref.name != author.name)
     return TitleInfo(author, genre, occasion, place, date, mentioned)

@@ -1,0 +1,468 @@
+"""Where things are: the header (headline, lead, date, time, place, number, URL), the
+preamble, the body and the trailer of a document, read from its blocks by the rules of a
+:class:`~transcript_model.profiles.Profile`.
+
+Every block keeps its span; blocks that are site chrome are classified as such (and so
+remain part of the rebuildable source) but never become a title or a turn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .blocks import RawBlock
+from .dates import DATE_RX, TIME_RX, DateLine, looks_like_date_line, parse_date_line
+from .labels import find_label
+from .model import Block, BlockKind, Diagnostic, Severity, Span
+from .profiles import Profile
+
+_URL_LINE = re.compile(r"(?:(?:Source|Ссылка на материал|URL|Link):\s*)?(?P<url>(?:https?://|www\.)[^\s<>\"]+)")
+_HEADER_ZONE = 14
+_MAX_TITLE_CHARS = 300
+_MAX_TITLE_WORDS = 45
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*$")
+
+
+@dataclass(slots=True)
+class Layout:
+    """What the header, preamble and trailer hold, and which blocks are the body."""
+
+    title: str | None = None
+    title_span: Span | None = None
+    lead: list[RawBlock] = field(default_factory=list)
+    date_line: DateLine | None = None
+    date_block: RawBlock | None = None
+    time_line: DateLine | None = None
+    place: str | None = None
+    number: str | None = None
+    source_url: str | None = None
+    end_time: DateLine | None = None
+    notes: list[RawBlock] = field(default_factory=list)
+    body: list[RawBlock] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def mark(self, kind: BlockKind, raw: RawBlock) -> None:
+        self.blocks.append(Block(kind, raw.span, raw.text))
+
+
+# --- block kinds ----------------------------------------------------------------------
+
+
+def strip_markers(text: str, profile: Profile) -> int:
+    """How many leading characters of ``text`` are decoration: emoji markers, a Markdown
+    quote ``>``, emphasis ``*``."""
+    i = 0
+    while i < len(text) and (text[i] in profile.markers or text[i] in " \t\u00a0>*" or _is_emoji(text[i])):
+        i += 1
+    return i
+
+
+def _is_emoji(ch: str) -> bool:
+    return ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) <= 0x27BF or ch in "\ufe0f\u200d"
+
+
+def is_chrome(text: str, profile: Profile) -> bool:
+    return any(p.fullmatch(text.strip()) for p in profile.chrome)
+
+
+def url_of(text: str) -> str | None:
+    m = _URL_LINE.fullmatch(text.strip())
+    if m is None:
+        return None
+    url = m["url"].rstrip(".,;)")
+    return url if url.startswith("http") else "https://" + url
+
+
+def _number_of(text: str, profile: Profile) -> str | None:
+    if profile.number_line is None:
+        return None
+    m = profile.number_line.fullmatch(text.strip())
+    return m["number"] if m else None
+
+
+def _is_title_candidate(raw: RawBlock, profile: Profile) -> bool:
+    """One line of reasonable length that is not a sentence, a URL, a date or a label."""
+    text = raw.text[strip_markers(raw.text, profile) :]
+    if "\n" in text or not 3 <= len(text) <= _MAX_TITLE_CHARS or len(text.split()) > _MAX_TITLE_WORDS:
+        return False
+    if _SENTENCE_END.search(text):
+        return False
+    return url_of(text) is None and not looks_like_date_line(text) and find_label(text, profile.vocabulary) is None
+
+
+def _place_text(raw: RawBlock) -> str | None:
+    """A short block that can name a place: at most three short lines, no sentence."""
+    lines = [ln.strip().strip("*_").strip() for ln in raw.text.splitlines() if ln.strip().strip("*_").strip()]
+    if not lines or len(lines) > 3:
+        return None
+    if any(len(ln.split()) > 6 or _SENTENCE_END.search(ln) or looks_like_date_line(ln) for ln in lines):
+        return None
+    if not all(ln[0].isupper() for ln in lines):
+        return None
+    return ", ".join(lines)
+
+
+def _same_as_title(text: str, title: str | None) -> bool:
+    if title is None:
+        return False
+    norm = lambda s: re.sub(r"\W+", " ", s).strip().casefold()  # noqa: E731
+    return norm(text) == norm(title)
+
+
+# --- splitting ------------------------------------------------------------------------
+
+
+def split_header_lines(raw: list[RawBlock], profile: Profile) -> list[RawBlock]:
+    """Split a header block whose first line is a date, number or URL line from the text
+    printed under it without a blank line ("13.04.2022 21:09\\nЗаявление МИД России ...")."""
+    out: list[RawBlock] = []
+    for i, block in enumerate(raw):
+        if i >= _HEADER_ZONE or "\n" not in block.text:
+            out.append(block)
+            continue
+        rest = block
+        while "\n" in rest.text:
+            first, _, tail = rest.text.partition("\n")
+            if not (parse_date_line(first) or _number_of(first, profile) or url_of(first)):
+                break
+            out.append(RawBlock(first.rstrip(), Span(rest.span.start, rest.span.start + len(first.rstrip())), rest.line))
+            lead = len(tail) - len(tail.lstrip())
+            start = rest.span.start + len(first) + 1 + lead
+            rest = RawBlock(tail.strip(), Span(start, start + len(tail.strip())), rest.line + 1)
+        out.append(rest)
+    return out
+
+
+def _sub(block: RawBlock, start: int, end: int) -> RawBlock | None:
+    """The stripped part ``[start, end)`` of a block's text as a block of its own."""
+    piece = block.text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    piece = piece.strip()
+    if not piece:
+        return None
+    s = block.span.start + start + lead
+    return RawBlock(piece, Span(s, s + len(piece)), block.line)
+
+
+_ONE_LINE_DATE = re.compile(rf"(?:{DATE_RX})\s*,?\s*(?:{TIME_RX})", re.IGNORECASE)
+_RU_FUNCTION_WORDS = frozenset(
+    "в во на с со по о об к у из за для при после накануне перед и а но глава президент владимир".split()
+)
+
+
+def split_one_line(raw: list[RawBlock], profile: Profile) -> list[RawBlock]:
+    """Cut a one-line scrape into header fields, separators and turns (kremlin.ru/RU).
+
+    ``"События <title> <lead> 19 февраля 2025 года 17:05 <place> [<title again>] <body>"``:
+    the date and time anchor the header; the title is the part of the text before them that
+    the page prints again after the place, else the text up to the lead's first sentence.
+    Turns start at inline labels (``В.Путин:``) after a sentence end.
+    """
+    out: list[RawBlock] = []
+    for block in raw:
+        if len(block.text) < 400:
+            out.append(block)
+            continue
+        text = block.text
+        pos = 0
+        date = _ONE_LINE_DATE.search(text, 0, 3000)
+        if date is not None:
+            pre_start = 0
+            first = re.match(r"\S+\s+", text)
+            if first and is_chrome(first.group().strip(), profile):
+                out.append(_sub(block, 0, len(first.group().strip())) or block)
+                pre_start = first.end()
+            pre = text[pre_start : date.start()].strip()
+            after = date.end()
+            title_len, repeat_at = _title_in(pre, text, after)
+            for piece in (_sub(block, pre_start, pre_start + title_len), _sub(block, pre_start + title_len, date.start())):
+                if piece is not None:
+                    out.append(piece)
+            out.append(_sub(block, date.start(), date.end()) or block)
+            place_end = _place_end(text, after, repeat_at, profile)
+            if place_end > after:
+                place = _sub(block, after, place_end)
+                if place is not None:
+                    out.append(place)
+            pos = place_end
+            if repeat_at is not None and repeat_at >= place_end:
+                repeat = _sub(block, repeat_at, repeat_at + title_len)
+                if repeat is not None:
+                    out.append(repeat)
+                pos = repeat_at + title_len
+        end = len(text)
+        if profile.trailer_cut is not None:
+            cut = profile.trailer_cut.search(text, pos)
+            if cut is not None:
+                end = cut.start()
+        out.extend(_split_turns(block, pos, end, profile))
+        if end < len(text):
+            trailer = _sub(block, end, len(text))
+            if trailer is not None:
+                out.append(trailer)
+    return out
+
+
+def _title_in(pre: str, text: str, after: int) -> tuple[int, int | None]:
+    """Length of the headline at the start of ``pre`` and where the page repeats it."""
+    words = list(re.finditer(r"\S+", pre))
+    window = text[after : after + 400]
+    for n in range(len(words), 1, -1):
+        candidate = pre[: words[n - 1].end()]
+        at = window.find(candidate)
+        if at != -1:
+            return len(candidate), after + at
+    for w in words[2:]:
+        if w.group().casefold() in _RU_FUNCTION_WORDS and w.group()[0].isupper():
+            return len(pre[: w.start()].rstrip()), None
+    return len(pre), None
+
+
+def _place_end(text: str, after: int, repeat_at: int | None, profile: Profile) -> int:
+    """End of the place printed right after the date and time."""
+    limit = after + 80
+    stops = [repeat_at] if repeat_at is not None else []
+    label = re.compile(r"(?<=\s)[^\s:]+(?:\s\([^)]{1,30}\))?\s?:\s").search(text, after, limit)
+    if label:
+        stops.append(label.start())
+    stars = text.find("* * *", after, limit)
+    if stars != -1:
+        stops.append(stars)
+    if stops:
+        return min(stops)
+    # else: capitalised words, up to the one that opens a phrase (followed by a lower-case word)
+    tokens = list(re.finditer(r"[^\s,]+,?", text[after:limit]))
+    end = after
+    for i, tok in enumerate(tokens):
+        word = tok.group().rstrip(",")
+        if not word[:1].isupper():
+            break
+        nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        if nxt[:1].islower():
+            break
+        end = after + tok.end()
+        if len(tokens) > i + 1 and not tok.group().endswith(",") and nxt[:1].isupper() and i >= 1:
+            break
+    return end
+
+
+def _split_turns(block: RawBlock, start: int, end: int, profile: Profile) -> list[RawBlock]:
+    cuts = [start]
+    if profile.inline_label is not None:
+        cuts += [m.start("label") for m in profile.inline_label.finditer(block.text, start, end)]
+    for m in re.finditer(r"\*\s\*\s\*", block.text[start:end]):
+        cuts += [start + m.start(), start + m.end()]
+    cuts = sorted(set(cuts)) + [end]
+    return [p for a, b in zip(cuts, cuts[1:], strict=False) if (p := _sub(block, a, b)) is not None]
+
+
+# --- header, preamble, trailer ---------------------------------------------------------
+
+
+def read_layout(
+    raw: Sequence[RawBlock], profile: Profile, diagnostics: list[Diagnostic], *, title: str | None = None
+) -> Layout:
+    """Classify the blocks of a document: header, preamble notes, body, trailer."""
+    lay = Layout(title=title)
+    n = len(raw)
+    i = 0
+    end = _read_trailer(raw, profile, lay)
+
+    def kind(b: RawBlock) -> str | None:
+        text = b.text[strip_markers(b.text, profile) :] if profile.markers else b.text
+        if is_chrome(b.text, profile):
+            return "chrome"
+        if url_of(text):
+            return "url"
+        if _number_of(text, profile):
+            return "number"
+        if parse_date_line(text):
+            return "date"
+        if looks_like_date_line(text):
+            return "bad-date"
+        return None
+
+    while i < end and kind(raw[i]) == "chrome":
+        lay.mark(BlockKind.CHROME, raw[i])
+        i += 1
+    if profile.title_first and lay.title is None and i < end and kind(raw[i]) is None:
+        if find_label(raw[i].text, profile.vocabulary) is None:
+            _set_title(lay, raw[i], profile)
+            i += 1
+    if profile.lead_before_date:
+        for j in range(i, min(i + 5, end)):
+            if kind(raw[j]) == "date":
+                for b in raw[i:j]:
+                    lay.lead.append(b)
+                    lay.mark(BlockKind.LEAD, b)
+                i = j
+                break
+    limit = min(end, i + _HEADER_ZONE)
+    widget = False
+    while i < limit:
+        b = raw[i]
+        k = kind(b)
+        text = b.text[strip_markers(b.text, profile) :]
+        if k == "chrome" or (profile.widget_start is not None and profile.widget_start.fullmatch(text)):
+            widget = k != "chrome" or widget
+            lay.mark(BlockKind.CHROME, b)
+        elif k == "url" and lay.source_url is None:
+            lay.source_url = url_of(text)
+            lay.mark(BlockKind.TRAILER, b)
+        elif k == "number" and lay.number is None:
+            lay.number = _number_of(text, profile)
+            lay.mark(BlockKind.NUMBER, b)
+        elif k == "date" and (lay.date_line is None or lay.time_line is None) and not widget:
+            _take_date(lay, b, parse_date_line(text))
+        elif k == "date" and widget:
+            lay.mark(BlockKind.CHROME, b)
+            widget = False
+        elif k == "bad-date":
+            diagnostics.append(
+                Diagnostic(Severity.WARNING, "bad-date", f"date line {b.text!r} is not a real date", b.span, b.line)
+            )
+            lay.mark(BlockKind.DATELINE, b)
+        elif widget and _is_title_candidate(b, profile):
+            lay.mark(BlockKind.CHROME, b)
+        elif _same_as_title(text, lay.title):
+            lay.mark(BlockKind.CHROME, b)
+        elif lay.title is None and _is_title_candidate(b, profile):
+            _set_title(lay, b, profile)
+        elif profile.place_line and lay.place is None and _next_to_time(raw, i, kind) and (p := _place_text(b)):
+            lay.place = p
+            lay.mark(BlockKind.PLACE, b)
+        elif lay.date_line is None and lay.time_line is None and _subtitle(b, raw, i, limit, kind):
+            lay.lead.append(b)
+            lay.mark(BlockKind.LEAD, b)
+        else:
+            break
+        i += 1
+    i = _read_preamble(raw, i, end, profile, lay)
+    lay.body = list(raw[i:end])
+    return lay
+
+
+def _set_title(lay: Layout, b: RawBlock, profile: Profile) -> None:
+    skip = strip_markers(b.text, profile)
+    lay.title = b.text[skip:].strip()
+    lay.title_span = Span(b.span.start + skip, b.span.end)
+    lay.mark(BlockKind.TITLE, b)
+
+
+def _take_date(lay: Layout, b: RawBlock, line: DateLine | None) -> None:
+    if line is None:
+        return
+    if line.date is not None and lay.date_line is None:
+        lay.date_line = line
+        lay.date_block = b
+    elif line.time is not None and lay.time_line is None:
+        lay.time_line = line
+    lay.mark(BlockKind.DATELINE, b)
+
+
+def _next_to_time(raw: Sequence[RawBlock], i: int, kind: object) -> bool:
+    assert callable(kind)
+    return any(0 <= j < len(raw) and kind(raw[j]) == "date" for j in (i - 1, i + 1))
+
+
+def _subtitle(b: RawBlock, raw: Sequence[RawBlock], i: int, limit: int, kind: object) -> bool:
+    """A short line in the header before the date lines ("Ned Price, Department Spokesperson")."""
+    assert callable(kind)
+    if "\n" in b.text or len(b.text.split()) > 12 or _SENTENCE_END.search(b.text):
+        return False
+    return any(kind(raw[j]) == "date" for j in range(i + 1, min(i + 4, limit)))
+
+
+def _read_preamble(raw: Sequence[RawBlock], i: int, end: int, profile: Profile, lay: Layout) -> int:
+    """Blocks between the header and the transcript proper: descriptions, captions, the
+    headline printed again. They become notes (or chrome); the returned index starts the body."""
+    first_label = next(
+        (j for j in range(i, min(end, i + 12)) if _opens_turn(raw[j], profile)),
+        None,
+    )
+    stop = first_label if first_label is not None else min(end, i + 12)
+    sep = next(
+        (j for j in range(i, stop) if profile.body_separator and profile.body_separator.fullmatch(raw[j].text.strip())),
+        None,
+    )
+    if sep is not None:
+        for b in raw[i:sep]:
+            _note_or_chrome(b, profile, lay)
+        lay.mark(BlockKind.CHROME, raw[sep])
+        return sep + 1
+    if profile.title_first and first_label is not None and first_label - i <= 6:
+        for b in raw[i:first_label]:
+            _note_or_chrome(b, profile, lay)
+        return first_label
+    if profile.title_first and first_label is None:
+        # a monologue: captions under the header are short phrases, the text is long
+        while i < end and len(raw[i].text) < 120 and "\n" not in raw[i].text and _SENTENCE_END.search(raw[i].text):
+            _note_or_chrome(raw[i], profile, lay)
+            i += 1
+    return i
+
+
+def _note_or_chrome(b: RawBlock, profile: Profile, lay: Layout) -> None:
+    if is_chrome(b.text, profile) or _same_as_title(b.text, lay.title):
+        lay.mark(BlockKind.CHROME, b)
+    else:
+        lay.notes.append(b)
+        lay.mark(BlockKind.NOTE, b)
+
+
+def _opens_turn(b: RawBlock, profile: Profile) -> bool:
+    skip = strip_markers(b.text, profile)
+    if any(ch in profile.question_markers for ch in b.text[:skip]):
+        return True
+    return find_label(b.text[skip:], profile.vocabulary) is not None
+
+
+def _read_trailer(raw: Sequence[RawBlock], profile: Profile, lay: Layout) -> int:
+    end = len(raw)
+    while end > 0:
+        b = raw[end - 1]
+        text = b.text.strip().strip("*_ ")
+        url = url_of(text)
+        line = parse_date_line(re.sub(r"^END\s+", "", text))
+        if url is not None:
+            lay.source_url = lay.source_url or url
+            lay.mark(BlockKind.TRAILER, b)
+        elif line is not None and line.date is None and end < len(raw) + 1 and end > 3:
+            lay.end_time = line
+            lay.mark(BlockKind.TRAILER, b)
+        elif is_chrome(b.text, profile) or _trailer_chrome(b.text):
+            url = _embedded_url(b.text)
+            if url:
+                lay.source_url = lay.source_url or url
+            lay.mark(BlockKind.CHROME, b)
+        else:
+            break
+        end -= 1
+    return end
+
+
+def _trailer_chrome(text: str) -> bool:
+    return bool(re.search(r"(?:Статус материала|Дата публикации|Ссылка на материал|Publication status)", text))
+
+
+def _embedded_url(text: str) -> str | None:
+    m = re.search(r"(?:Ссылка на материал|Link to material|Permalink):\s*(\S+)", text)
+    if m is None:
+        return None
+    url = m.group(1).rstrip(".,;")
+    return url if url.startswith("http") else "http://" + url
+
+
+def combine(date_line: DateLine | None, time_line: DateLine | None, tz: dt.tzinfo | None) -> dt.datetime | dt.date | None:
+    """The header's date and time as one value: aware when a zone is printed or known."""
+    if date_line is None or date_line.date is None:
+        return None
+    time = date_line.time or (time_line.time if time_line else None)
+    if time is None:
+        return date_line.date
+    if time.tzinfo is not None:
+        return dt.datetime.combine(date_line.date, time)
+    return dt.datetime.combine(date_line.date, time, tzinfo=tz)

@@ -1,0 +1,163 @@
+"""Persons: one participant per real person across the label variants a transcript prints.
+
+``President of Russia Vladimir Putin:``, ``Vladimir Putin:``, ``Putin:`` and ``V.Putin:``
+are one person; ``MR. KIRBY:`` is the *John Kirby* of the headline; ``Question:`` is the
+anonymous questioner; ``SENIOR ADMINISTRATION OFFICIAL:`` an anonymous official.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from .labels import Label, label_key
+from .model import Person, TurnKind
+from .profiles import AnonymousLabel, Vocabulary
+from .titles import PersonRef, TitleInfo, split_person
+
+_ID_UNSAFE = re.compile(r"[^a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u0386-\u03ce\u0400-\u045f]+")
+_INITIAL_SURNAME = re.compile(r"^(?P<initials>(?:[^\W\d_]\.\s?){1,2})(?P<surname>[^\W\d_][\w’'-]+)$")
+
+
+def person_id(name: str) -> str:
+    """A stable id for a person, safe as an XML ``xml:id`` and a URI fragment.
+
+    Lower-cased letters (Latin, Greek, Cyrillic) and digits of the name joined by hyphens;
+    a name with none of those gets a short hash of itself.
+
+    >>> person_id("Sergey Lavrov"), person_id("В.Путин"), person_id("MS. PSAKI")
+    ('sergey-lavrov', 'в-путин', 'ms-psaki')
+    """
+    slug = _ID_UNSAFE.sub("-", unicodedata.normalize("NFC", name).casefold()).strip("-")
+    if not slug:
+        return "p-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    if not slug[0].isalpha():
+        slug = "p-" + slug
+    return slug
+
+
+def name_key(name: str) -> tuple[str, str | None]:
+    """``(surname, first initial)`` casefolded: ``"V.Putin"`` and ``"Vladimir Putin"`` →
+    ``("putin", "v")``; ``"KIRBY"`` → ``("kirby", None)``."""
+    m = _INITIAL_SURNAME.match(name.strip())
+    if m:
+        return m["surname"].casefold(), m["initials"][0].casefold()
+    tokens = name.split()
+    if len(tokens) == 1:
+        return tokens[0].casefold(), None
+    return tokens[-1].casefold(), tokens[0][0].casefold()
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two printed names can be one person (same surname, compatible initials)."""
+    (sa, ia), (sb, ib) = name_key(a), name_key(b)
+    return sa == sb and (ia is None or ib is None or ia == ib)
+
+
+def _fuller(new: str, old: str) -> bool:
+    """Whether ``new`` names the person more fully than ``old`` ("John Kirby" over "Kirby");
+    a printed initials form is never replaced."""
+    if _INITIAL_SURNAME.match(old) or _INITIAL_SURNAME.match(new):
+        return False
+    return len(new.split()) > len(old.split())
+
+
+def _display(name: str | None) -> str | None:
+    """``"KIRBY"`` → ``"Kirby"``: names and roles printed in capitals are shown in title case."""
+    if name is None:
+        return None
+    return name.title() if name.isupper() and len(name) > 3 else name
+
+
+class People:
+    """Persons met so far: title persons, then speakers as their labels appear."""
+
+    def __init__(self, vocab: Vocabulary, info: TitleInfo | None, extra: tuple[PersonRef, ...] = ()) -> None:
+        self._vocab = vocab
+        self._author = info.author if info else None
+        self._title_refs: list[PersonRef] = [r for r in (self._author,) if r is not None]
+        self._title_refs.extend(info.mentioned if info else ())
+        self._context_refs = list(extra)
+        self._speakers: dict[str, Person] = {}
+        self._by_label: dict[str, str] = {}
+
+    def known_names(self) -> frozenset[str]:
+        """Names and surnames of everyone known, so one-word labels ("Lavrov:") are recognised."""
+        names = {p.name for p in self._speakers.values() if p.name}
+        names.update(r.name for r in (*self._title_refs, *self._context_refs))
+        for n in list(names):
+            names.add(n.split()[-1])
+            names.add(n.split()[-1].upper())
+        return frozenset(names)
+
+    def anonymous(self, anon: AnonymousLabel) -> str:
+        if anon.person_id not in self._speakers:
+            self._speakers[anon.person_id] = Person(anon.person_id, None, anon.role, None, True)
+        return anon.person_id
+
+    def speaker_for(self, label: Label) -> tuple[str, TurnKind | None]:
+        """The participant id a label stands for, and the turn kind the label implies."""
+        anon = self._vocab.anonymous_labels.get(label_key(label.text))
+        if anon is not None:
+            return self.anonymous(anon), anon.kind
+        if label.name not in self._by_label:
+            self._by_label[label.name] = self._resolve(label.name)
+        return self._by_label[label.name], None
+
+    def author_id(self) -> str | None:
+        """The headline's author as a participant (for a monologue), if the headline names one."""
+        return self._add(self._author) if self._author is not None else None
+
+    def _resolve(self, printed: str) -> str:
+        words = [w for w in printed.split() if w.strip(".").casefold() not in self._vocab.honorifics]
+        bare = " ".join(words) or printed
+        ref = split_person(bare, self._vocab)
+        if ref is None:
+            # only job-title words: an anonymous official ("SENIOR ADMINISTRATION OFFICIAL")
+            return self.anonymous(AnonymousLabel(person_id(printed), None, _display(printed)))
+        for known in self._candidates():
+            if same_person(known.name, ref.name):
+                # a label in initials form ("В.Путин") keeps its printed form
+                name = ref.name if _INITIAL_SURNAME.match(ref.name) else known.name
+                role = known.role if ref.role is None or ref.role.isupper() else ref.role
+                return self._add(PersonRef(name, role or _display(ref.role), ref.affiliation or known.affiliation))
+        return self._add(PersonRef(_display(ref.name) or ref.name, _display(ref.role), ref.affiliation))
+
+    def _candidates(self) -> list[PersonRef]:
+        speakers = [PersonRef(p.name, p.role, p.affiliation) for p in self._speakers.values() if p.name]
+        return [*speakers, *self._title_refs, *self._context_refs]
+
+    def _add(self, ref: PersonRef) -> str:
+        for pid, person in self._speakers.items():
+            if person.anonymous or not person.name or not same_person(person.name, ref.name):
+                continue
+            name = person.name
+            if _fuller(ref.name, name):
+                name = ref.name
+            self._speakers[pid] = Person(pid, name, person.role or ref.role, person.affiliation or ref.affiliation)
+            return pid
+        pid = person_id(ref.name)
+        while pid in self._speakers:
+            pid += "-2"
+        self._speakers[pid] = Person(pid, ref.name, ref.role, ref.affiliation)
+        return pid
+
+    def participants(self) -> tuple[Person, ...]:
+        return tuple(self._speakers.values())
+
+    def mentioned(self) -> tuple[Person, ...]:
+        """Title persons who never speak."""
+        out: list[Person] = []
+        seen = set(self._speakers)
+        for ref in self._title_refs:
+            if self._speaks(ref.name):
+                continue
+            pid = person_id(ref.name)
+            if pid not in seen:
+                seen.add(pid)
+                out.append(Person(pid, ref.name, ref.role, ref.affiliation))
+        return tuple(out)
+
+    def _speaks(self, name: str) -> bool:
+        return any(p.name and same_person(p.name, name) for p in self._speakers.values())

@@ -1,0 +1,126 @@
+"""The body: blocks → speaker turns with paragraphs and stage directions.
+
+A turn starts at a speaker label, at a question marker (``❓``), or where quoted text
+begins after unquoted text (a Markdown repost quoting a transcript). Paragraphs without a
+label continue the current turn; text before any label is an unattributed turn (or the
+headline author's, in a monologue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .blocks import RawBlock
+from .labels import find_label
+from .layout import is_chrome, strip_markers, url_of
+from .model import Block, BlockKind, Diagnostic, Incident, Paragraph, Severity, Span, TurnKind
+from .people import People
+from .profiles import Profile, Vocabulary
+from .dates import looks_like_date_line
+
+
+@dataclass(slots=True)
+class TurnDraft:
+    speaker: str | None
+    label: str | None
+    label_span: Span | None
+    kind: TurnKind | None
+    paragraphs: list[Paragraph]
+
+
+def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
+    """Stage directions printed in a paragraph, in order.
+
+    >>> from transcript_model.profiles import VOCABULARY as V
+    >>> find_incidents("Thank you.  (Laughter.)", V)
+    (Incident(kind='vocal', start=12, end=23, text='(Laughter.)'),)
+    """
+    for pattern, kind in vocab.stage_paragraphs:
+        if pattern.fullmatch(text.strip()):
+            return (Incident(kind, 0, len(text), text),)
+    found = [
+        Incident(kind, m.start(), m.end(), m.group())
+        for pattern, kind in vocab.stage_directions
+        for m in pattern.finditer(text)
+    ]
+    found.sort(key=lambda i: i.start)
+    out: list[Incident] = []
+    for inc in found:
+        if not out or inc.start >= out[-1].end:
+            out.append(inc)
+    return tuple(out)
+
+
+def _paragraph(text: str, span: Span, vocab: Vocabulary) -> Paragraph:
+    return Paragraph(text, span, (), find_incidents(text, vocab))
+
+
+def read_turns(
+    body: Sequence[RawBlock], profile: Profile, people: People, diagnostics: list[Diagnostic]
+) -> tuple[list[TurnDraft], list[Block]]:
+    """Turn drafts (before repairs) and the blocks they were read from."""
+    vocab = profile.vocabulary
+    drafts: list[TurnDraft] = []
+    blocks: list[Block] = []
+    lead: list[Paragraph] = []
+    was_quoted = False
+    for raw in body:
+        if is_chrome(raw.text, profile) or url_of(raw.text) or looks_like_date_line(raw.text):
+            blocks.append(Block(BlockKind.CHROME, raw.span, raw.text))
+            continue
+        if profile.number_line is not None and profile.number_line.fullmatch(raw.text):
+            blocks.append(Block(BlockKind.NUMBER, raw.span, raw.text))
+            continue
+        skip = strip_markers(raw.text, profile)
+        quoted = raw.text.lstrip().startswith(">")
+        asks = any(ch in profile.question_markers for ch in raw.text[:skip])
+        text = raw.text[skip:]
+        start = raw.span.start + skip
+        if not text.strip():
+            blocks.append(Block(BlockKind.CHROME, raw.span, raw.text))
+            continue
+        label = find_label(text, vocab, people.known_names())
+        if label is None:
+            para = _paragraph(text, Span(start, raw.span.end), vocab)
+            blocks.append(Block(BlockKind.PARAGRAPH, para.span, para.text))
+            if asks:
+                pid = people.anonymous(vocab.anonymous_labels["question"])
+                drafts.append(TurnDraft(pid, None, None, TurnKind.QUESTION, [para]))
+            elif quoted and not was_quoted and (drafts or lead):
+                drafts.append(TurnDraft(None, None, None, None, [para]))
+            elif drafts:
+                drafts[-1].paragraphs.append(para)
+            else:
+                lead.append(para)
+            was_quoted = quoted
+            continue
+        was_quoted = quoted
+        speaker, kind = people.speaker_for(label)
+        if kind is None:
+            previous = drafts[-1].kind if drafts else None
+            kind = TurnKind.ANSWER if previous is TurnKind.QUESTION else TurnKind.STATEMENT
+        label_span = Span(start, start + len(label.text))
+        blocks.append(Block(BlockKind.LABEL, label_span, label.text))
+        rest = text[label.end :]
+        paragraphs = []
+        if rest.strip():
+            rest_start = start + label.end
+            para = _paragraph(rest, Span(rest_start, raw.span.end), vocab)
+            paragraphs.append(para)
+            blocks.append(Block(BlockKind.PARAGRAPH, para.span, para.text))
+        drafts.append(TurnDraft(speaker, label.text, label_span, kind, paragraphs))
+    if lead:
+        author = people.author_id() if not drafts else None
+        if drafts:
+            diagnostics.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "unattributed-text",
+                    f"{len(lead)} paragraph(s) before the first speaker label kept as an unattributed turn",
+                    lead[0].span,
+                    next((r.line for r in body if r.span.end >= lead[0].span.start), None),
+                )
+            )
+        drafts.insert(0, TurnDraft(author, None, None, TurnKind.STATEMENT if author else None, lead))
+    return drafts, blocks
