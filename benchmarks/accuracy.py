@@ -119,7 +119,9 @@ def score_document(t: Transcript, gold: dict[str, Any]) -> tuple[Score, list[str
     """Score one parse against its annotation; also return what went wrong, for people."""
     problems: list[str] = []
     s = Score(documents=1)
-    predicted = [(speaker_name(t, turn.speaker), turn.paragraphs[0].text if turn.paragraphs else "") for turn in t.turns]
+    predicted = [
+        (speaker_name(t, turn.speaker), turn.paragraphs[0].text if turn.paragraphs else "") for turn in t.turns
+    ]
     gold_turns = [(g["speaker"], g["first"]) for g in gold["turns"]]
     s.gold_turns, s.predicted_turns = len(gold_turns), len(predicted)
     a = [first_key(f) for _, f in gold_turns]
@@ -132,7 +134,9 @@ def score_document(t: Transcript, gold: dict[str, Any]) -> tuple[Score, list[str
             if same_speaker(gold_turns[gi][0], predicted[pi][0]):
                 s.speakers_right += 1
             else:
-                problems.append(f"turn {gi + 1} {a[gi]!r}: speaker {predicted[pi][0]!r}, expected {gold_turns[gi][0]!r}")
+                problems.append(
+                    f"turn {gi + 1} {a[gi]!r}: speaker {predicted[pi][0]!r}, expected {gold_turns[gi][0]!r}"
+                )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             problems.append(f"turns {tag}: expected {a[i1:i2][:4]} got {b[j1:j2][:4]}")
@@ -167,9 +171,11 @@ def table(families: dict[str, Score]) -> str:
     total = Score()
     for s in families.values():
         total.add(s)
-    head = f"{'family':<26}{'docs':>5}{'turnP':>7}{'turnR':>7}{'turnF1':>7}{'spkr':>7}" + "".join(f"{f[:6]:>8}" for f in FIELDS)
+    head = f"{'family':<26}{'docs':>5}{'turnP':>7}{'turnR':>7}{'turnF1':>7}{'spkr':>7}" + "".join(
+        f"{f[:6]:>8}" for f in FIELDS
+    )
     lines = [head, "-" * len(head)]
-    for name, s in sorted(families.items()) + [("OVERALL", total)]:
+    for name, s in [*sorted(families.items()), ("OVERALL", total)]:
         lines.append(
             f"{name:<26}{s.documents:>5}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.speaker_accuracy:>7.3f}"
             + "".join(f"{s.field_accuracy(f):>8.3f}" for f in FIELDS)

@@ -230,12 +230,14 @@ def summary(t: Transcript) -> str:
     lines = [f"Source:      {t.source_name or '-'} (profile {t.profile})"]
     for label, value in (
         ("Title", md.title),
+        ("Lead", textwrap.shorten(md.lead, 100, placeholder=" …") if md.lead else None),
         ("Published", md.published.isoformat() if md.published else None),
         ("Number", md.number),
         ("Genre", md.genre),
         ("Occasion", md.occasion),
         ("Place", md.place),
         ("Event date", md.event_date.isoformat() if md.event_date else None),
+        ("Event start", md.event_start.isoformat() if md.event_start else None),
         ("Language", md.language),
         ("Publisher", md.publisher),
         ("URL", md.source_url),
@@ -258,7 +260,14 @@ def summary(t: Transcript) -> str:
         first = turn.paragraphs[0].text if turn.paragraphs else ""
         kind = turn.kind.value if turn.kind else "-"
         head = f"  {i + 1:>3}. [{kind}] {turn.label or '(no label)'}: "
-        lines.append(head + textwrap.shorten(first, 70, placeholder=" …") + f"  ({len(turn.paragraphs)} ¶)")
+        incidents = sum(len(p.incidents) for p in turn.paragraphs)
+        extra = f", {incidents} stage direction(s)" if incidents else ""
+        lines.append(head + textwrap.shorten(first, 70, placeholder=" …") + f"  ({len(turn.paragraphs)} ¶{extra})")
+    if t.notes:
+        lines.append("")
+        lines.append(f"Notes ({len(t.notes)}):")
+        for note in t.notes:
+            lines.append(f"  [{note.kind}] " + textwrap.shorten(note.text, 90, placeholder=" …"))
     lines.append("")
     lines.append(f"Repairs ({len(t.repairs)}):")
     for r in t.repairs:

@@ -61,6 +61,8 @@ def to_jsonld(t: Transcript) -> JsonObject:
     }
     if md.title is not None:
         doc["name"] = md.title
+    if md.lead is not None:
+        doc["abstract"] = md.lead
     if md.number is not None:
         doc["reportNumber"] = md.number
     if md.published is not None:
@@ -79,11 +81,13 @@ def to_jsonld(t: Transcript) -> JsonObject:
     if md.source_url is not None:
         source_node["url"] = md.source_url
     doc["isBasedOn"] = source_node
-    if md.occasion or md.event_date:
+    if md.occasion or md.event_date or md.event_start:
         event: JsonObject = {"@type": "Event"}
         if md.occasion is not None:
             event["name"] = md.occasion
-        if md.event_date is not None:
+        if md.event_start is not None:
+            event["startDate"] = iso(md.event_start)
+        elif md.event_date is not None:
             event["startDate"] = iso(md.event_date)
         if md.place is not None:
             event["location"] = {"@type": "Place", "name": md.place}
@@ -92,6 +96,8 @@ def to_jsonld(t: Transcript) -> JsonObject:
         doc["contributor"] = [_person(p) for p in t.participants]
     if md.mentioned:
         doc["mentions"] = [_person(p) for p in md.mentioned]
+    if t.notes:
+        doc["comment"] = [{"@type": "Comment", "text": n.text} for n in t.notes]
     doc["hasPart"] = [_message(i, turn) for i, turn in enumerate(t.turns)]
     if t.repairs:
         doc["repairs"] = [_repair(i, t) for i in range(len(t.repairs))]

@@ -20,7 +20,7 @@ import datetime as dt
 
 from lxml import etree
 
-from transcript_model import Paragraph, Person, Transcript, TurnKind
+from transcript_model import Edit, Incident, Paragraph, Person, Transcript, TurnKind
 from transcript_model import __version__ as tool_version
 from transcript_model.repairs import RULES
 
@@ -76,7 +76,24 @@ def to_tei(t: Transcript) -> bytes:
         root = _build(t)
     except ValueError as exc:  # lxml refuses control characters and NUL
         raise ExportError(f"cannot write TEI: {exc}") from None
-    return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    _indent(root, 0)
+    return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
+_MIXED = {_T + n for n in ("seg", "p", "note", "desc", "choice", "sic", "corr", "surplus", "title")}
+
+
+def _indent(el: etree._Element, depth: int) -> None:
+    """Indent the element-only structure; never touch the inside of mixed content, where
+    whitespace is text."""
+    if el.tag in _MIXED or not len(el):
+        return
+    inner = "\n" + "  " * (depth + 1)
+    el.text = inner
+    for child in el:
+        child.tail = inner
+        _indent(child, depth + 1)
+    el[-1].tail = "\n" + "  " * depth
 
 
 def _build(t: Transcript) -> etree._Element:
@@ -91,6 +108,8 @@ def _build(t: Transcript) -> etree._Element:
     text = _el(root, "text")
     body = _el(text, "body")
     div = _el(body, "div", type="transcript")
+    for note in t.notes:
+        _el(div, "note", note.text, type=note.kind)
     for i, turn in enumerate(t.turns):
         if turn.label is not None:
             _el(div, "note", turn.label, type="speaker")
@@ -164,6 +183,10 @@ def _encoding_desc(header: etree._Element, t: Transcript) -> None:
 def _profile_desc(header: etree._Element, t: Transcript) -> None:
     md = t.metadata
     prof = _el(header, "profileDesc")
+    if md.lead is not None:
+        abstract = _el(prof, "abstract")
+        for para in md.lead.split("\n\n"):
+            _el(abstract, "p", para)
     if md.genre is not None:
         keywords = _el(_el(prof, "textClass"), "keywords")
         _el(keywords, "term", md.genre, type="genre")
@@ -180,12 +203,14 @@ def _profile_desc(header: etree._Element, t: Transcript) -> None:
             lst = _el(partic, "listPerson", type="mentioned")
             for p in md.mentioned:
                 _person(lst, p)
-    if md.place or md.event_date or md.occasion:
+    if md.place or md.event_date or md.occasion or md.event_start:
         setting = _el(_el(prof, "settingDesc"), "setting")
         if md.place is not None:
             _el(setting, "placeName", md.place)
         if md.event_date is not None:
             _el(setting, "date", iso(md.event_date), when=iso(md.event_date))
+        if md.event_start is not None:
+            _el(setting, "time", iso(md.event_start), when=iso(md.event_start))
         if md.occasion is not None:
             _el(setting, "activity", md.occasion)
 
@@ -206,8 +231,11 @@ def _person(parent: etree._Element, p: Person) -> None:
         _el(person, "persName")
 
 
+_INCIDENT_ELEMENTS = {"vocal": "vocal", "kinesic": "kinesic", "incident": "incident"}
+
+
 def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript) -> None:
-    """Write a paragraph's text with its edits marked in place."""
+    """Write a paragraph's text with its edits and stage directions marked in place."""
     pos = 0
     last: etree._Element | None = None
 
@@ -219,15 +247,27 @@ def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript) -> None
         else:
             last.tail = (last.tail or "") + s
 
-    for edit in sorted(para.edits, key=lambda e: (e.start, e.end)):
-        add_text(para.text[pos : edit.start])
-        repair = t.repairs[edit.repair]
-        attrs = {"resp": "#" + TOOL_ID, "ana": "#" + rule_id(repair.rule)}
-        if edit.start == edit.end:
-            last = _el(seg, "surplus", edit.original, reason=repair.reason, **attrs)
+    marks: list[tuple[int, int, Edit | Incident]] = [(e.start, e.end, e) for e in para.edits]
+    taken = [(e.start, e.end) for e in para.edits]
+    for inc in para.incidents:
+        if not any((a < inc.end and inc.start < b) or a == b == inc.start for a, b in taken):
+            marks.append((inc.start, inc.end, inc))
+    for start, end, mark in sorted(marks, key=lambda m: (m[0], m[1], isinstance(m[2], Incident))):
+        add_text(para.text[pos:start])
+        if isinstance(mark, Incident):
+            if mark.kind == "note":
+                last = _el(seg, "note", mark.text, type="stage")
+            else:
+                last = _el(seg, _INCIDENT_ELEMENTS.get(mark.kind, "incident"))
+                _el(last, "desc", mark.text)
         else:
-            last = _el(seg, "choice", **attrs)
-            _el(last, "sic", edit.original)
-            _el(last, "corr", para.text[edit.start : edit.end])
-        pos = edit.end
+            repair = t.repairs[mark.repair]
+            attrs = {"resp": "#" + TOOL_ID, "ana": "#" + rule_id(repair.rule)}
+            if mark.start == mark.end:
+                last = _el(seg, "surplus", mark.original, reason=repair.reason, **attrs)
+            else:
+                last = _el(seg, "choice", **attrs)
+                _el(last, "sic", mark.original)
+                _el(last, "corr", para.text[mark.start : mark.end])
+        pos = end
     add_text(para.text[pos:])

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from transcript_model.labels import find_label, label_key
-from transcript_model.profiles import GENERIC, MID_RU, choose_profile
+from transcript_model.profiles import GENERIC, VOCABULARY, choose_profile
 from transcript_model.titles import PersonRef, find_people, parse_title, split_date_place, split_person
 
 
@@ -38,29 +38,29 @@ def test_impossible_date_is_not_taken() -> None:
 
 
 def test_split_person() -> None:
-    assert split_person("Foreign Minister Sergey Lavrov", MID_RU) == PersonRef(
+    assert split_person("Foreign Minister Sergey Lavrov", VOCABULARY) == PersonRef(
         "Sergey Lavrov", "Foreign Minister", None
     )
-    assert split_person("US Secretary of State Antony Blinken", MID_RU) == PersonRef(
+    assert split_person("US Secretary of State Antony Blinken", VOCABULARY) == PersonRef(
         "Antony Blinken", "US Secretary of State", "United States"
     )
-    assert split_person("Maria Zakharova", MID_RU) == PersonRef("Maria Zakharova", None, None)
-    assert split_person("Minister", MID_RU) is None
+    assert split_person("Maria Zakharova", VOCABULARY) == PersonRef("Maria Zakharova", None, None)
+    assert split_person("Minister", VOCABULARY) is None
 
 
 def test_find_people_needs_a_job_title() -> None:
     text = "talks with Deputy Foreign Minister Sergey Ryabkov and New York officials"
-    assert [p.name for p in find_people(text, MID_RU)] == ["Sergey Ryabkov"]
-    assert find_people("a visit to New York City", MID_RU) == []
+    assert [p.name for p in find_people(text, VOCABULARY)] == ["Sergey Ryabkov"]
+    assert find_people("a visit to New York City", VOCABULARY) == []
 
 
 def test_parse_title_genres() -> None:
-    t = parse_title("Deputy Foreign Minister Sergey Ryabkov's interview with Izvestia, Moscow, May 5, 2021", MID_RU)
+    t = parse_title("Deputy Foreign Minister Sergey Ryabkov's interview with Izvestia, Moscow, May 5, 2021", VOCABULARY)
     assert t.genre == "interview"
     assert t.author == PersonRef("Sergey Ryabkov", "Deputy Foreign Minister", None)
     assert t.occasion == "with Izvestia"
     assert (t.place, t.date) == ("Moscow", dt.date(2021, 5, 5))
-    t = parse_title("Press release on the visit of a delegation", MID_RU)
+    t = parse_title("Press release on the visit of a delegation", VOCABULARY)
     assert t.author is None and t.place is None and t.date is None
 
 
@@ -74,12 +74,23 @@ def test_parse_title_genres() -> None:
         ("President of Russia Vladimir Putin: Good afternoon.", "President of Russia Vladimir Putin"),
         ("Сергей Лавров: Добрый день.", "Сергей Лавров"),
         ("Elena Sorokina:\nThe talks were long.", "Elena Sorokina"),
+        ("MS. PSAKI:  Hi, everyone.", "MS. PSAKI"),
+        ("SENIOR ADMINISTRATION OFFICIAL:  Thanks.", "SENIOR ADMINISTRATION OFFICIAL"),
+        ("В.Путин: Добрый день.", "В.Путин"),
+        ("Maria Zakharova : The US stance", "Maria Zakharova"),
+        ("Hans-Friedrich von Ploetz: Mr President,", "Hans-Friedrich von Ploetz"),
+        ("Ebtesam al-Ketbi: Ebtesam Al-Ketbi, Professor", "Ebtesam al-Ketbi"),
+        (
+            "Research Director of the Valdai Discussion Club, moderator Fyodor Lukyanov: Friends,",
+            "Research Director of the Valdai Discussion Club, moderator Fyodor Lukyanov",
+        ),
+        ("Sergey Lavrov:** We agree.", "Sergey Lavrov"),  # Markdown bold, after the opening ** is stripped
     ],
 )
 def test_labels_found(paragraph: str, label: str) -> None:
-    found = find_label(paragraph, MID_RU)
+    found = find_label(paragraph, VOCABULARY)
     assert found is not None and found.text == label
-    assert paragraph[found.end :].strip() == paragraph.split(":", 1)[1].strip()
+    assert paragraph[found.end :].strip() == paragraph.split(":", 1)[1].strip("* \n")
 
 
 @pytest.mark.parametrize(
@@ -93,14 +104,20 @@ def test_labels_found(paragraph: str, label: str) -> None:
         "Lavrov: single surnames are labels only once the person is known",
         "Security guarantees in Europe, the indivisibility of security and other issues discussed today: a summary",
         "http://example.org/a:b",
+        "Germany: “This is a matter of peoples’ right to self-determination.”",
+        "The United Kingdom: “Secession does not contradict international law.”",
+        "Meeting of the Valdai International Discussion Club. Photo: RIA Novosti",
+        "Answers to media questions:",
+        "Q fever is a disease",
+        "In 2019: a year of change",
     ],
 )
 def test_not_labels(paragraph: str) -> None:
-    assert find_label(paragraph, MID_RU) is None
+    assert find_label(paragraph, VOCABULARY) is None
 
 
 def test_surname_label_once_known() -> None:
-    found = find_label("Lavrov: Yes.", MID_RU, frozenset({"Sergey Lavrov", "Lavrov"}))
+    found = find_label("Lavrov: Yes.", VOCABULARY, frozenset({"Sergey Lavrov", "Lavrov"}))
     assert found is not None and found.name == "Lavrov"
 
 
@@ -111,8 +128,78 @@ def test_label_key() -> None:
 
 def test_profile_choice() -> None:
     assert choose_profile("01.02.2022 19:46\n\n№ 132-01-02-2022\n\nTitle").name == "mid.ru"
-    assert choose_profile("see https://mid.ru/en/foreign_policy/news/1/").name == "mid.ru"
+    assert choose_profile("https://mid.ru/en/foreign_policy/news/1/\n\nTitle").name == "mid.ru"
+    assert choose_profile("see [this](https://mid.ru/en/foreign_policy/news/1/) page").name == "generic"
     assert choose_profile("Remarks by the President") is GENERIC
+    assert choose_profile("🎙 Remarks (Moscow, May 1, 2026)\n\n💬 Sergey Lavrov: Hello.").name == "mfa-telegram"
+    assert choose_profile("---\ntitle: x\nsource_url: https://www.whitehouse.gov/x\n---\n").name == "whitehouse.gov"
     assert choose_profile("anything", "generic") is GENERIC
-    with pytest.raises(ValueError, match=r"unknown profile 'nope'; known profiles: generic, mid\.ru"):
+    with pytest.raises(ValueError, match=r"unknown profile 'nope'; known profiles: generic, kremlin\.ru, .*mid\.ru"):
         choose_profile("anything", "nope")
+
+
+def test_q_label_without_colon() -> None:
+    found = find_label("Q    Thanks, John.  Two questions.", VOCABULARY)
+    assert found is not None and found.text == "Q"
+    assert "Q    Thanks"[found.end :] == "Thanks"
+
+
+@pytest.mark.parametrize(
+    ("printed", "clean"),
+    [
+        ("Defence Minister Sergei Shoigu Shoigu SergeiDefence Minister", "Defence Minister Sergei Shoigu"),
+        ("Foreign Minister Sergei Lavrov Lavrov SergeiForeign Minister of Russia", "Foreign Minister Sergei Lavrov"),
+        ("Sergey Lavrov", "Sergey Lavrov"),
+    ],
+)
+def test_hover_cards_are_cut_from_labels(printed: str, clean: str) -> None:
+    found = find_label(printed + " : Mr President,", VOCABULARY)
+    assert found is not None and found.text == printed and found.name == clean
+
+
+def test_parenthetical_dates_and_places() -> None:
+    assert split_date_place("Answer to a question (March 4, 2026, Moscow)") == (
+        "Answer to a question",
+        "Moscow",
+        dt.date(2026, 3, 4),
+    )
+    assert split_date_place("Interview with LBC (25 February 2026)") == (
+        "Interview with LBC",
+        None,
+        dt.date(2026, 2, 25),
+    )
+    assert split_date_place("Department Press Briefing – March 1, 2022") == (
+        "Department Press Briefing",
+        None,
+        dt.date(2022, 3, 1),
+    )
+
+
+def test_authors_by_possessive_and_by() -> None:
+    t = parse_title(
+        "Foreign Minister Sergey Lavrov’s remarks and answers to media questions, Moscow, January 17, 2020", VOCABULARY
+    )
+    assert t.author == PersonRef("Sergey Lavrov", "Foreign Minister", None)
+    t = parse_title("Briefing by Foreign Ministry Spokeswoman Maria Zakharova, Moscow, May 15, 2024", VOCABULARY)
+    assert t.author == PersonRef("Maria Zakharova", "Foreign Ministry Spokeswoman", None)
+    assert t.genre == "briefing"
+    t = parse_title("Background Press Call by a Senior Administration Official on the call", VOCABULARY)
+    assert t.author is None
+
+
+def test_russian_titles() -> None:
+    t = parse_title("Заявление МИД России о введении персональных санкций", VOCABULARY)
+    assert t.genre == "statement"
+    t = parse_title("Ответы на вопросы представителей СМИ", VOCABULARY)
+    assert t.genre == "answer to a media question"
+
+
+def test_organisations_are_not_people() -> None:
+    assert split_person("Governor of the Northern Region Ivan Sidorov", VOCABULARY) == PersonRef(
+        "Ivan Sidorov", "Governor of the Northern Region", None
+    )
+    assert split_person(
+        "Chairman of the Board of the Valdai Discussion Club Andrei Bystritsky", VOCABULARY
+    ) == PersonRef("Andrei Bystritsky", "Chairman of the Board of the Valdai Discussion Club", None)
+    assert split_person("Governor of the Northern Region", VOCABULARY) is None
+    assert split_person("Hans-Friedrich von Ploetz", VOCABULARY) == PersonRef("Hans-Friedrich von Ploetz", None, None)

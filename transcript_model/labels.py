@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .profiles import Vocabulary
 
-_LABEL = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,199}?)[ \t\u00a0]*:(?:[ \t\u00a0]+|\n|$)")
+_LABEL = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,199}?)[*_]{0,2}[ \t\u00a0]*:[*_]{0,2}(?:[ \t\u00a0]+|\n|$)")
 _Q_LABEL = re.compile(r"(?P<label>Q)(?:[ \t\u00a0]*[:.][ \t\u00a0]+|[ \t\u00a0]{2,}|[ \t\u00a0](?=[A-Z(“\"]))")
 _PAREN = re.compile(r"\s*\([^()]{1,40}\)\s*$")
 _TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*,?$")
@@ -23,7 +23,9 @@ _INITIALS = re.compile(r"^(?:[^\W\d_]\.\s?){1,2}[^\W\d_][\w’'-]+$")
 _UPPER_TOKEN = re.compile(r"^[^\W\d_a-zа-яё][^\Wa-zа-яё]*[.,]?$")
 # "Sergei Shoigu Shoigu SergeiDefence Minister": the name again, surname first, with the
 # card's job title glued on.
-_HOVER_CARD = re.compile(r"(?P<name>\b(?P<first>[^\W\d_][\w'-]+)(?: [^\W\d_][\w'-]+)*? (?P<last>[^\W\d_][\w'-]+)) (?P=last) (?P=first)")
+_HOVER_CARD = re.compile(
+    r"(?P<name>\b(?P<first>[^\W\d_][\w'-]+)(?: [^\W\d_][\w'-]+)*? (?P<last>[^\W\d_][\w'-]+)) (?P=last) (?P=first)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +53,8 @@ def strip_hover_card(text: str) -> str:
 
     >>> strip_hover_card("Defence Minister Sergei Shoigu Shoigu SergeiDefence Minister")
     'Defence Minister Sergei Shoigu'
-    >>> strip_hover_card("President of the Republic of Turkey Recep Tayyip Erdogan Erdogan Recep TayyipPresident of Turkey")
-    'President of the Republic of Turkey Recep Tayyip Erdogan'
+    >>> strip_hover_card("President of Turkey Recep Tayyip Erdogan Erdogan Recep TayyipPresident of Turkey")
+    'President of Turkey Recep Tayyip Erdogan'
     >>> strip_hover_card("Sergey Lavrov")
     'Sergey Lavrov'
     """

@@ -9,6 +9,7 @@ remain part of the rebuildable source) but never become a title or a turn.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,12 +69,23 @@ def is_chrome(text: str, profile: Profile) -> bool:
     return any(p.fullmatch(text.strip()) for p in profile.chrome)
 
 
+_URI = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#](?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?"
+)
+
+
+def valid_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URI (RFC 3986, ASCII, well-formed escapes)."""
+    return url if url is not None and _URI.fullmatch(url) else None
+
+
 def url_of(text: str) -> str | None:
+    """The URL a line consists of ("https://...", "Source: https://...", "www.example.org/x")."""
     m = _URL_LINE.fullmatch(text.strip())
     if m is None:
         return None
     url = m["url"].rstrip(".,;)")
-    return url if url.startswith("http") else "https://" + url
+    return valid_url(url if url.startswith("http") else "https://" + url)
 
 
 def _number_of(text: str, profile: Profile) -> str | None:
@@ -105,11 +117,12 @@ def _place_text(raw: RawBlock) -> str | None:
     return ", ".join(lines)
 
 
+def _normalised(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
 def _same_as_title(text: str, title: str | None) -> bool:
-    if title is None:
-        return False
-    norm = lambda s: re.sub(r"\W+", " ", s).strip().casefold()  # noqa: E731
-    return norm(text) == norm(title)
+    return title is not None and _normalised(text) == _normalised(title)
 
 
 # --- splitting ------------------------------------------------------------------------
@@ -128,7 +141,9 @@ def split_header_lines(raw: list[RawBlock], profile: Profile) -> list[RawBlock]:
             first, _, tail = rest.text.partition("\n")
             if not (parse_date_line(first) or _number_of(first, profile) or url_of(first)):
                 break
-            out.append(RawBlock(first.rstrip(), Span(rest.span.start, rest.span.start + len(first.rstrip())), rest.line))
+            out.append(
+                RawBlock(first.rstrip(), Span(rest.span.start, rest.span.start + len(first.rstrip())), rest.line)
+            )
             lead = len(tail) - len(tail.lstrip())
             start = rest.span.start + len(first) + 1 + lead
             rest = RawBlock(tail.strip(), Span(start, start + len(tail.strip())), rest.line + 1)
@@ -178,7 +193,10 @@ def split_one_line(raw: list[RawBlock], profile: Profile) -> list[RawBlock]:
             pre = text[pre_start : date.start()].strip()
             after = date.end()
             title_len, repeat_at = _title_in(pre, text, after)
-            for piece in (_sub(block, pre_start, pre_start + title_len), _sub(block, pre_start + title_len, date.start())):
+            for piece in (
+                _sub(block, pre_start, pre_start + title_len),
+                _sub(block, pre_start + title_len, date.start()),
+            ):
                 if piece is not None:
                     out.append(piece)
             out.append(_sub(block, date.start(), date.end()) or block)
@@ -255,11 +273,27 @@ def _split_turns(block: RawBlock, start: int, end: int, profile: Profile) -> lis
         cuts += [m.start("label") for m in profile.inline_label.finditer(block.text, start, end)]
     for m in re.finditer(r"\*\s\*\s\*", block.text[start:end]):
         cuts += [start + m.start(), start + m.end()]
-    cuts = sorted(set(cuts)) + [end]
-    return [p for a, b in zip(cuts, cuts[1:], strict=False) if (p := _sub(block, a, b)) is not None]
+    bounds = [*sorted(set(cuts)), end]
+    return [p for a, b in itertools.pairwise(bounds) if (p := _sub(block, a, b)) is not None]
 
 
 # --- header, preamble, trailer ---------------------------------------------------------
+
+
+def _kind(b: RawBlock, profile: Profile) -> str | None:
+    """What a header block is: chrome, url, number, date (or bad-date), or ``None``."""
+    text = b.text[strip_markers(b.text, profile) :] if profile.markers else b.text
+    if is_chrome(b.text, profile):
+        return "chrome"
+    if url_of(text):
+        return "url"
+    if _number_of(text, profile):
+        return "number"
+    if parse_date_line(text):
+        return "date"
+    if looks_like_date_line(text):
+        return "bad-date"
+    return None
 
 
 def read_layout(
@@ -267,31 +301,24 @@ def read_layout(
 ) -> Layout:
     """Classify the blocks of a document: header, preamble notes, body, trailer."""
     lay = Layout(title=title)
-    n = len(raw)
     i = 0
     end = _read_trailer(raw, profile, lay)
 
     def kind(b: RawBlock) -> str | None:
-        text = b.text[strip_markers(b.text, profile) :] if profile.markers else b.text
-        if is_chrome(b.text, profile):
-            return "chrome"
-        if url_of(text):
-            return "url"
-        if _number_of(text, profile):
-            return "number"
-        if parse_date_line(text):
-            return "date"
-        if looks_like_date_line(text):
-            return "bad-date"
-        return None
+        return _kind(b, profile)
 
     while i < end and kind(raw[i]) == "chrome":
         lay.mark(BlockKind.CHROME, raw[i])
         i += 1
-    if profile.title_first and lay.title is None and i < end and kind(raw[i]) is None:
-        if find_label(raw[i].text, profile.vocabulary) is None:
-            _set_title(lay, raw[i], profile)
-            i += 1
+    if (
+        profile.title_first
+        and lay.title is None
+        and i < end
+        and kind(raw[i]) is None
+        and find_label(raw[i].text, profile.vocabulary) is None
+    ):
+        _set_title(lay, raw[i], profile)
+        i += 1
     if profile.lead_before_date:
         for j in range(i, min(i + 5, end)):
             if kind(raw[j]) == "date":
@@ -306,7 +333,14 @@ def read_layout(
         b = raw[i]
         k = kind(b)
         text = b.text[strip_markers(b.text, profile) :]
-        if k == "chrome" or (profile.widget_start is not None and profile.widget_start.fullmatch(text)):
+        if k == "chrome" and _TOC.fullmatch(text.strip()):
+            lay.mark(BlockKind.CHROME, b)
+            entries: set[str] = set()
+            while i + 1 < end and _toc_entry(raw[i + 1]) and raw[i + 1].text.strip() not in entries:
+                i += 1  # entries up to the first heading printed again: there the text begins
+                entries.add(raw[i].text.strip())
+                lay.mark(BlockKind.CHROME, raw[i])
+        elif k == "chrome" or (profile.widget_start is not None and profile.widget_start.fullmatch(text)):
             widget = k != "chrome" or widget
             lay.mark(BlockKind.CHROME, b)
         elif k == "url" and lay.source_url is None:
@@ -325,16 +359,17 @@ def read_layout(
                 Diagnostic(Severity.WARNING, "bad-date", f"date line {b.text!r} is not a real date", b.span, b.line)
             )
             lay.mark(BlockKind.DATELINE, b)
-        elif widget and _is_title_candidate(b, profile):
+        elif (widget and _is_title_candidate(b, profile)) or _same_as_title(text, lay.title):
             lay.mark(BlockKind.CHROME, b)
-        elif _same_as_title(text, lay.title):
-            lay.mark(BlockKind.CHROME, b)
+        elif lay.title is None and _is_title_candidate(b, profile) and _later_genre_title(raw, i, limit, profile):
+            lay.lead.append(b)  # "Ned Price, Department Spokesperson" above "Department Press Briefing"
+            lay.mark(BlockKind.LEAD, b)
         elif lay.title is None and _is_title_candidate(b, profile):
             _set_title(lay, b, profile)
-        elif profile.place_line and lay.place is None and _next_to_time(raw, i, kind) and (p := _place_text(b)):
+        elif profile.place_line and lay.place is None and _next_to_time(raw, i, profile) and (p := _place_text(b)):
             lay.place = p
             lay.mark(BlockKind.PLACE, b)
-        elif lay.date_line is None and lay.time_line is None and _subtitle(b, raw, i, limit, kind):
+        elif lay.date_line is None and lay.time_line is None and _subtitle(b, raw, i, limit, profile):
             lay.lead.append(b)
             lay.mark(BlockKind.LEAD, b)
         else:
@@ -343,6 +378,31 @@ def read_layout(
     i = _read_preamble(raw, i, end, profile, lay)
     lay.body = list(raw[i:end])
     return lay
+
+
+_TOC = re.compile(r"table of contents|contents|содержание", re.IGNORECASE)
+
+
+def _toc_entry(b: RawBlock) -> bool:
+    """A line of a table of contents: one short line, not a sentence (a colon may end it)."""
+    text = b.text.strip()
+    return "\n" not in text and len(text.split()) <= 15 and not _SENTENCE_END.search(text)
+
+
+def _has_genre(text: str, profile: Profile) -> bool:
+    return any(p.search(text) for p, _ in profile.vocabulary.genres)
+
+
+def _later_genre_title(raw: Sequence[RawBlock], i: int, limit: int, profile: Profile) -> bool:
+    """Whether a headline naming a genre follows the genre-less candidate at ``i``."""
+    if _has_genre(raw[i].text, profile):
+        return False
+    for j in range(i + 1, min(i + 3, limit)):
+        if parse_date_line(raw[j].text) or find_label(raw[j].text, profile.vocabulary):
+            return False
+        if _is_title_candidate(raw[j], profile) and _has_genre(raw[j].text, profile):
+            return True
+    return False
 
 
 def _set_title(lay: Layout, b: RawBlock, profile: Profile) -> None:
@@ -363,17 +423,15 @@ def _take_date(lay: Layout, b: RawBlock, line: DateLine | None) -> None:
     lay.mark(BlockKind.DATELINE, b)
 
 
-def _next_to_time(raw: Sequence[RawBlock], i: int, kind: object) -> bool:
-    assert callable(kind)
-    return any(0 <= j < len(raw) and kind(raw[j]) == "date" for j in (i - 1, i + 1))
+def _next_to_time(raw: Sequence[RawBlock], i: int, profile: Profile) -> bool:
+    return any(0 <= j < len(raw) and _kind(raw[j], profile) == "date" for j in (i - 1, i + 1))
 
 
-def _subtitle(b: RawBlock, raw: Sequence[RawBlock], i: int, limit: int, kind: object) -> bool:
+def _subtitle(b: RawBlock, raw: Sequence[RawBlock], i: int, limit: int, profile: Profile) -> bool:
     """A short line in the header before the date lines ("Ned Price, Department Spokesperson")."""
-    assert callable(kind)
     if "\n" in b.text or len(b.text.split()) > 12 or _SENTENCE_END.search(b.text):
         return False
-    return any(kind(raw[j]) == "date" for j in range(i + 1, min(i + 4, limit)))
+    return any(_kind(raw[j], profile) == "date" for j in range(i + 1, min(i + 4, limit)))
 
 
 def _read_preamble(raw: Sequence[RawBlock], i: int, end: int, profile: Profile, lay: Layout) -> int:
@@ -453,10 +511,12 @@ def _embedded_url(text: str) -> str | None:
     if m is None:
         return None
     url = m.group(1).rstrip(".,;")
-    return url if url.startswith("http") else "http://" + url
+    return valid_url(url if url.startswith("http") else "http://" + url)
 
 
-def combine(date_line: DateLine | None, time_line: DateLine | None, tz: dt.tzinfo | None) -> dt.datetime | dt.date | None:
+def combine(
+    date_line: DateLine | None, time_line: DateLine | None, tz: dt.tzinfo | None
+) -> dt.datetime | dt.date | None:
     """The header's date and time as one value: aware when a zone is printed or known."""
     if date_line is None or date_line.date is None:
         return None

@@ -16,13 +16,13 @@ from .blocks import split_blocks
 from .dates import parse_iso_datetime
 from .errors import UnreadableInputError
 from .frontmatter import FrontMatter, read_front_matter
-from .layout import Layout, combine, read_layout, split_header_lines, split_one_line
+from .layout import Layout, combine, read_layout, split_header_lines, split_one_line, valid_url
 from .model import Block, BlockKind, Diagnostic, Metadata, Note, Repair, Severity, Transcript, Turn
 from .people import People, person_id
 from .profiles import Profile, choose_profile, profile_for_url
 from .reading import normalise_newlines
 from .repairs import RULES, run_rules
-from .titles import TitleInfo, find_people, parse_title
+from .titles import TitleInfo, find_people, name_comma_role, parse_title
 from .turns import TurnDraft, read_turns
 from .webpage import looks_like_html, render
 
@@ -88,13 +88,15 @@ def parse(
     vocab = chosen.vocabulary
     info = parse_title(lay.title, vocab) if lay.title else None
     lead_text = "\n\n".join(b.text for b in lay.lead) or None
-    people = People(vocab, info, tuple(find_people(lead_text, vocab)) if lead_text else ())
+    context = [*find_people(lead_text, vocab)] if lead_text else []
+    context += [ref for b in lay.lead if (ref := name_comma_role(b.text, vocab)) is not None]
+    people = People(vocab, info, tuple(context))
     drafts, turn_blocks = read_turns(lay.body, chosen, people, diagnostics)
     turns, repairs_made = _repair(drafts, text, enabled)
     if not turns:
         diagnostics.append(Diagnostic(Severity.WARNING, "no-body", "no transcript body was found after the header"))
 
-    metadata = _metadata(lay, info, front, chosen, people, text, lead_text)
+    metadata = _metadata(lay, info=info, front=front, profile=chosen, people=people, text=text, lead_text=lead_text)
     blocks = list(lay.blocks) + turn_blocks
     if front is not None:
         blocks.append(Block(BlockKind.FRONT_MATTER, front.span, front.span.slice(text)))
@@ -113,6 +115,7 @@ def parse(
 
 def _metadata(
     lay: Layout,
+    *,
     info: TitleInfo | None,
     front: FrontMatter | None,
     profile: Profile,
@@ -130,13 +133,16 @@ def _metadata(
         event_date = lay.date_line.date
     published = combine(lay.date_line, lay.time_line, tz)
     event_start = None
-    if published is None:
-        # no date line: the publication time comes from front matter, and a time line
-        # printed alone is when the event started ("5:41 P.M. EST")
+    lone_time = lay.time_line.time if lay.time_line is not None and lay.date_line is None else None
+    if published is None and front is not None:
+        # the publication time comes from front matter; a time line printed alone is when
+        # the event started ("5:41 P.M. EST")
         published = parse_iso_datetime(fields.get("published_time") or fields.get("date") or "")
-        if event_date is not None and lay.time_line is not None and lay.time_line.time is not None:
-            time = lay.time_line.time
-            event_start = dt.datetime.combine(event_date, time, tzinfo=time.tzinfo or tz)
+        if event_date is not None and lone_time is not None:
+            event_start = dt.datetime.combine(event_date, lone_time, tzinfo=lone_time.tzinfo or tz)
+    elif published is None and event_date is not None and lone_time is not None:
+        # a time alone above the headline ("13:06"), the day in the headline
+        published = dt.datetime.combine(event_date, lone_time, tzinfo=lone_time.tzinfo or tz)
     sample = (lay.title or "") + "\n" + "\n".join(b.text for b in lay.body)[:_LANGUAGE_SAMPLE]
     language = fields.get("lang") or detect_language(sample) or detect_language(text)
     return Metadata(
@@ -151,14 +157,12 @@ def _metadata(
         event_start=event_start,
         language=language,
         publisher=profile.publisher,
-        source_url=fields.get("source_url") or lay.source_url,
+        source_url=valid_url(fields.get("source_url")) or lay.source_url,
         mentioned=people.mentioned(),
     )
 
 
-def _repair(
-    drafts: Iterable[TurnDraft], source: str, enabled: Sequence[str]
-) -> tuple[list[Turn], tuple[Repair, ...]]:
+def _repair(drafts: Iterable[TurnDraft], source: str, enabled: Sequence[str]) -> tuple[list[Turn], tuple[Repair, ...]]:
     turns: list[Turn] = []
     repairs: list[Repair] = []
     for t, draft in enumerate(drafts):
@@ -183,4 +187,3 @@ def detect_language(text: str) -> str | None:
     if cyrillic == latin == 0:
         return None
     return "ru" if cyrillic > latin else "en"
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from .model import TurnKind
@@ -57,53 +57,16 @@ class Vocabulary:
     stage_paragraphs: tuple[tuple[re.Pattern[str], str], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """How one publisher lays out its transcripts."""
-
-    name: str
-    publisher: str | None
-    hosts: tuple[str, ...]
-    # IANA zone of the publisher's clock, for times printed without a zone.
-    timezone: str | None
-    # Selects this profile: a pattern found in the first part of the text.
-    signature: re.Pattern[str] | None
-    # The headline is the first block (Kremlin) rather than the first non-date line.
-    title_first: bool = False
-    # Paragraphs between the headline and the date line are the lead.
-    lead_before_date: bool = False
-    # A short line next to the date/time lines names the place.
-    place_line: bool = False
-    # The header's date is the date of the event as well as of publication.
-    date_is_event: bool = False
-    # A whole header line holding the document number; group ``number``.
-    number_line: re.Pattern[str] | None = None
-    # Blocks that separate the lead from the transcript ("* * *").
-    body_separator: re.Pattern[str] | None = None
-    # Whole blocks that are site chrome, anywhere in the document.
-    chrome: tuple[re.Pattern[str], ...] = ()
-    # A block opening a widget ("See also") whose next short blocks (a title, a date) are chrome too.
-    widget_start: re.Pattern[str] | None = None
-    # Trailing site chrome that ends the text inside a block (one-line scrapes).
-    trailer_cut: re.Pattern[str] | None = None
-    # Characters that decorate the start of a headline or paragraph (emoji).
-    markers: str = ""
-    # Markers that open a question turn even without a label ("❓").
-    question_markers: str = ""
-    # The whole text is one line: header fields and turns follow each other inline.
-    one_line: bool = False
-    # Labels printed inline after a sentence (one-line scrapes): pattern of the label itself.
-    inline_label: re.Pattern[str] | None = None
-    vocabulary: Vocabulary = field(default_factory=lambda: VOCABULARY)
-
-
 def _compile(pairs: tuple[tuple[str, str], ...], flags: int = re.IGNORECASE) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(p, flags), g) for p, g in pairs)
 
 
 _GENRES: tuple[tuple[str, str], ...] = (
-    (r"\b(?:answers?|responses?|replies|reply) to (?:a |the )?(?:media|journalists'?|reporters'?|press)\b"
-     r"(?: questions?)?|\b(?:answers?|responses?) to (?:a )?questions?\b", "answer to a media question"),
+    (
+        r"\b(?:answers?|responses?|replies|reply) to (?:a |the )?(?:media|journalists'?|reporters'?|press)\b"
+        r"(?: questions?)?|\b(?:answers?|responses?) to (?:a )?questions?\b",
+        "answer to a media question",
+    ),
     (r"\bответы? на вопросы\b|\bответ на вопрос\b", "answer to a media question"),
     (r"\bcomments? (?:to|for) the (?:media|press)\b", "comment"),
     (r"\b(?:joint )?(?:press|news) conference\b|\bпресс-конференци", "press conference"),
@@ -191,8 +154,11 @@ _STAGE = _compile(
         (r"\((?:laughter|laughs|laughing)[^()]{0,30}\)", "vocal"),
         (r"\((?:applause|aplause)[^()]{0,30}\)", "kinesic"),
         (r"\((?:as interpreted|interpreted|via interpreter|in translation|retranslated)[^()]{0,30}\)", "note"),
-        (r"\((?:inaudible|crosstalk|cross-talk|off[- ]mic|audio (?:cut|interrupted)|unintelligible|pause|"
-         r"technical (?:break|problem)s?)[^()]{0,30}\)", "incident"),
+        (
+            r"\((?:inaudible|crosstalk|cross-talk|off[- ]mic|audio (?:cut|interrupted)|unintelligible|pause|"
+            r"technical (?:break|problem)s?)[^()]{0,30}\)",
+            "incident",
+        ),
         (r"\((?:смех|оживление в зале)[^()]{0,30}\)", "vocal"),
         (r"\((?:аплодисменты)[^()]{0,30}\)", "kinesic"),
         (r"\((?:неразборчиво|говорит не в микрофон)[^()]{0,30}\)", "incident"),
@@ -203,6 +169,11 @@ _STAGE_PARAGRAPHS = _compile(
         (r"(?:remark|comment|question|voice|noise|shouting)s? from the (?:audience|floor|hall)\.?", "incident"),
         (r"(?:реплика|вопрос|голос) из зала\.?", "incident"),
         (r"(?:applause|laughter)\.?", "kinesic"),
+        (
+            r"\((?:the )?(?:briefing|press conference|news conference|call|meeting|event|gaggle) (?:was |is )?"
+            r"(?:concluded|ended|adjourned|over)[^()]{0,40}\)\.?",
+            "incident",
+        ),
     )
 )
 
@@ -215,18 +186,50 @@ VOCABULARY = Vocabulary(
         """club foundation council institute university agency group company corporation committee centre
         center bank fund forum union association party academy school service news media tv television
         radio newspaper channel programme program organisation organization ministry office
-        department commission assembly parliament duma""".split()
+        department commission assembly parliament duma region oblast province republic territory krai
+        city district county""".split()
     ),
     anonymous_labels=_ANONYMOUS,
     not_labels=frozenset(
         {
-            "note", "notes", "photo", "source", "see also", "font size", "reference", "example", "for example",
-            "ie", "eg", "tags", "title", "date", "attention", "update", "updated", "ps", "nb", "read more",
-            "share", "link", "url", "topics", "published in sections", "publication date", "advanced settings",
-            "view settings", "asset publisher", "смотрите также", "дата публикации", "ссылка на материал",
-            "опубликован в разделах", "темы", "география", "лица",
+            "note",
+            "notes",
+            "photo",
+            "source",
+            "see also",
+            "font size",
+            "reference",
+            "example",
+            "for example",
+            "ie",
+            "eg",
+            "tags",
+            "title",
+            "date",
+            "attention",
+            "update",
+            "updated",
+            "ps",
+            "nb",
+            "read more",
+            "share",
+            "link",
+            "url",
+            "topics",
+            "published in sections",
+            "publication date",
+            "advanced settings",
+            "view settings",
+            "asset publisher",
+            "смотрите также",
+            "дата публикации",
+            "ссылка на материал",
+            "опубликован в разделах",
+            "темы",
+            "география",
+            "лица",
         }
-    ),  # fmt: skip
+    ),
     not_label_starts=frozenset(
         "the a an this that these those it in on at for as if when while but and or so then there here"
         " with from by to of after before during".split()
@@ -237,10 +240,54 @@ VOCABULARY = Vocabulary(
     stage_paragraphs=_STAGE_PARAGRAPHS,
 )
 
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How one publisher lays out its transcripts."""
+
+    name: str
+    publisher: str | None
+    hosts: tuple[str, ...]
+    # IANA zone of the publisher's clock, for times printed without a zone.
+    timezone: str | None
+    # Selects this profile: a pattern found in the first part of the text.
+    signature: re.Pattern[str] | None
+    # The headline is the first block (Kremlin) rather than the first non-date line.
+    title_first: bool = False
+    # Paragraphs between the headline and the date line are the lead.
+    lead_before_date: bool = False
+    # A short line next to the date/time lines names the place.
+    place_line: bool = False
+    # The header's date is the date of the event as well as of publication.
+    date_is_event: bool = False
+    # A whole header line holding the document number; group ``number``.
+    number_line: re.Pattern[str] | None = None
+    # Blocks that separate the lead from the transcript ("* * *").
+    body_separator: re.Pattern[str] | None = None
+    # Whole blocks that are site chrome, anywhere in the document.
+    chrome: tuple[re.Pattern[str], ...] = ()
+    # A block opening a widget ("See also") whose next short blocks (a title, a date) are chrome too.
+    widget_start: re.Pattern[str] | None = None
+    # Trailing site chrome that ends the text inside a block (one-line scrapes).
+    trailer_cut: re.Pattern[str] | None = None
+    # Characters that decorate the start of a headline or paragraph (emoji).
+    markers: str = ""
+    # Markers that open a question turn even without a label ("❓").
+    question_markers: str = ""
+    # The whole text is one line: header fields and turns follow each other inline.
+    one_line: bool = False
+    # Labels printed inline after a sentence (one-line scrapes): pattern of the label itself.
+    inline_label: re.Pattern[str] | None = None
+    vocabulary: Vocabulary = VOCABULARY
+
+
 _CHROME_COMMON = (
     r"(?:[a-z]{2}-[A-Z]{2}\d*\s*){2,}",  # language menus: de-DE1 en-GB1 es-ES1
     r"asset publisher|advanced settings|view settings|font size:?.{0,40}|print version|версия для печати",
-    r"none|\* \* \*|\*\*\*|share|print|read in full|read more|watch the full interview.{0,60}",
+    r"none|\* \* \*|\*\*\*|share|print|read in full|read more.{0,80}|read the full.{0,80}|full text.{0,80}"
+    r"|watch the full interview.{0,60}|watch the video.{0,60}|subscribe.{0,60}",
+    r"(?:#[\w-]+[ \t]*)+",  # hashtag lines
+    r"table of contents|contents|содержание",
     r".{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80}",
     r"#{1,6}\s+\S.{0,60}",  # markdown section headings ("## Russian")
     r"\{\{<.{0,300}>\}\}|<!--.{0,300}-->",  # Hugo shortcodes, HTML comments
@@ -261,7 +308,10 @@ MID_RU = Profile(
     publisher="Ministry of Foreign Affairs of the Russian Federation",
     hosts=("mid.ru", "www.mid.ru"),
     timezone="Europe/Moscow",
-    signature=re.compile(r"^\s*https?://(?:www\.)?mid\.ru/\S*\s*$|^\s*№\s*\d+-\d{2}-\d{2}-\d{4}\s*$|^\s*\d{3,5}-\d{2}-\d{2}-\d{4}\s*$", re.M),
+    signature=re.compile(
+        r"^\s*https?://(?:www\.)?mid\.ru/\S*\s*$|^\s*№\s*\d+-\d{2}-\d{2}-\d{4}\s*$|^\s*\d{3,5}-\d{2}-\d{2}-\d{4}\s*$",
+        re.M,
+    ),
     number_line=re.compile(r"(?:№|No\.?|N)?\s*(?P<number>\d+-\d{2}-\d{2}-\d{4})"),
     chrome=_CHROME,
 )
@@ -312,7 +362,7 @@ MFA_TELEGRAM = Profile(
     publisher="Ministry of Foreign Affairs of the Russian Federation",
     hosts=("t.me",),
     timezone="Europe/Moscow",
-    signature=re.compile(r"\A\s*[🎙📺🎥📰🗓⚡️❗️🇷🇺]"),
+    signature=re.compile(r"\A\s*[\U0001F000-\U0001FFFF\u2600-\u27BF]"),
     chrome=_CHROME,
     markers="🎙📺🎥📰🗓⚡❗☝👉💬❓📍🔹🔸▪️•⚠\ufe0f ",
     question_markers="❓",
@@ -344,7 +394,7 @@ GENERIC = Profile(
 )
 
 PROFILES: Mapping[str, Profile] = MappingProxyType(
-    {p.name: p for p in (MID_RU, KREMLIN, KREMLIN_RU_SCRAPE, MFA_TELEGRAM, WHITE_HOUSE, GENERIC)}
+    {p.name: p for p in (MID_RU, KREMLIN_RU_SCRAPE, KREMLIN, MFA_TELEGRAM, WHITE_HOUSE, GENERIC)}
 )
 """Every profile by name, in the order they are tried; :data:`GENERIC` last."""
 

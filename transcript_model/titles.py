@@ -17,13 +17,17 @@ from dataclasses import dataclass
 from .dates import DATE_RX, date_from
 from .profiles import Vocabulary
 
-_DATE_TAIL = re.compile(rf",\s*(?:{DATE_RX})\s*\.?\s*$", re.IGNORECASE)
+_DATE_TAIL = re.compile(rf"(?:,|\s[–—-])\s*(?:{DATE_RX})\s*\.?\s*$", re.IGNORECASE)
 _PAREN_TAIL = re.compile(r"\s*\((?P<inner>[^()]{4,80})\)\s*\.?\s*$")
 _PLACE = r"[^\W\d_][\w.'’-]*(?:[ -][^\W\d_][\w.'’-]*){0,3}"
 _PLACE_TAIL = re.compile(rf",\s*(?P<place>{_PLACE})\s*$")
 _POSSESSIVE_WORD = re.compile(r"['’]s$")
 _NAME_TOKEN = re.compile(r"^[^\W\d_a-zа-яё][\w.'’-]*$")
 _SPACED_POSSESSIVE = re.compile(r"(\w)\s+(['’]s)\b")
+_POSSESSIVE_AUTHOR = re.compile(r"(?P<who>[^'’]{3,200}?)['’]s\b")
+_BY_PHRASE = re.compile(
+    r"\s*by\s+(?P<who>.+?)(?=\s+(?:at|on|in|to|with|following|during|after|before|regarding|about|for)\s|,|:|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +63,9 @@ def split_date_place(title: str) -> tuple[str, str | None, dt.date | None]:
     """
     paren = _PAREN_TAIL.search(title)
     if paren is not None:
-        found = _date_and_place(paren["inner"])
-        if found is not None:
-            place, date = found
-            return title[: paren.start()].rstrip(" ,"), place, date
+        in_parens = _date_and_place(paren["inner"])
+        if in_parens is not None:
+            return title[: paren.start()].rstrip(" ,"), in_parens[0], in_parens[1]
     m = _DATE_TAIL.search(title)
     if m is None:
         return title, None, None
@@ -122,6 +125,8 @@ def split_person(phrase: str, vocab: Vocabulary) -> PersonRef | None:
     while 0 < i < len(tokens) - 1 and tokens[i - 1] in vocab.name_particles:
         i += 1
     name_tokens = tokens[i:]
+    if name_tokens and name_tokens[-1].casefold() in vocab.org_words:
+        return None  # "the Northern Region" names a body, not a person
     if not name_tokens or (len(name_tokens) == 1 and i == 0 and not _looks_like_surname(name_tokens[0])):
         return None
     role = " ".join(tokens[:i]).replace(" , ", ", ").strip(" ,") or None
@@ -158,9 +163,7 @@ def find_people(text: str, vocab: Vocabulary) -> list[PersonRef]:
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and (
-            _is_role_token(words[j], vocab) or (j > i and words[j] in vocab.name_particles)
-        ):
+        while j < len(words) and (_is_role_token(words[j], vocab) or (j > i and words[j] in vocab.name_particles)):
             j += 1
         # "of Russia", "of the Republic of Turkey" after a title belong to it
         while j > i and j < len(words) - 2 and words[j - 1] in vocab.name_particles and words[j][:1].isupper():
@@ -180,6 +183,27 @@ def find_people(text: str, vocab: Vocabulary) -> list[PersonRef]:
     return found
 
 
+_NAME_COMMA_ROLE = re.compile(
+    r"(?P<name>[^\W\d_a-z][\w'’-]+(?: [^\W\d_a-z][\w.'’-]+){1,3}),\s+(?P<role>[^\W\d_a-z][^,\n]{2,80})"
+)
+
+
+def name_comma_role(line: str, vocab: Vocabulary) -> PersonRef | None:
+    """A byline ``"Ned Price, Department Spokesperson"``: a name, a comma, a job title.
+
+    >>> from transcript_model.profiles import VOCABULARY as V
+    >>> name_comma_role("Ned Price, Department Spokesperson", V)
+    PersonRef(name='Ned Price', role='Department Spokesperson', affiliation=None)
+    """
+    m = _NAME_COMMA_ROLE.fullmatch(line.strip())
+    if m is None:
+        return None
+    role_words = [w.casefold() for w in re.findall(r"[\w-]+", m["role"])]
+    if not any(w in vocab.role_words for w in role_words):
+        return None
+    return PersonRef(m["name"], m["role"], None)
+
+
 def parse_title(title: str, vocab: Vocabulary) -> TitleInfo:
     """Read author, genre, occasion, place, date and mentioned persons from a headline."""
     head, place, date = split_date_place(title.strip())
@@ -195,8 +219,15 @@ def parse_title(title: str, vocab: Vocabulary) -> TitleInfo:
     occasion = None
     if genre_match is not None:
         before = head[: genre_match.start()].rstrip()
-        occasion = head[genre_match.end() :].strip(" ,") or None
-        if before.endswith(("'s", "’s")):
-            author = split_person(before[:-2], vocab)
+        after = head[genre_match.end() :]
+        occasion = after.strip(" ,") or None
+        possessive = _POSSESSIVE_AUTHOR.match(before)
+        if possessive is not None:
+            # "Foreign Minister Sergey Lavrov's remarks and answers to media questions ..."
+            author = split_person(possessive["who"], vocab)
+        elif (by := _BY_PHRASE.match(after)) is not None and " and " not in by["who"]:
+            # "Briefing by Foreign Ministry Spokeswoman Maria Zakharova, Moscow, ..."
+            author = split_person(re.sub(r"^(?:a|an|the)\s+", "", by["who"], flags=re.I), vocab)
+            occasion = after[by.end("who") :].strip(" ,") or None
     mentioned = tuple(ref for ref in find_people(head, vocab) if author is None or ref.name != author.name)
     return TitleInfo(author, genre, occasion, place, date, mentioned)

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .blocks import RawBlock
+from .dates import looks_like_date_line
 from .labels import find_label
 from .layout import is_chrome, strip_markers, url_of
 from .model import Block, BlockKind, Diagnostic, Incident, Paragraph, Severity, Span, TurnKind
 from .people import People
 from .profiles import Profile, Vocabulary
-from .dates import looks_like_date_line
 
 
 @dataclass(slots=True)
@@ -111,8 +111,9 @@ def read_turns(
             blocks.append(Block(BlockKind.PARAGRAPH, para.span, para.text))
         drafts.append(TurnDraft(speaker, label.text, label_span, kind, paragraphs))
     if lead:
-        author = people.author_id() if not drafts else None
-        if drafts:
+        # text before the first label is the headline author's (opening remarks), else unattributed
+        author = people.author_id()
+        if drafts and author is None:
             diagnostics.append(
                 Diagnostic(
                     Severity.WARNING,

@@ -20,7 +20,23 @@ _CHROME_CLASSES = re.compile(
     r"\b(?:hidden|masha-ignore|read__cut|read__tooltip|tooltip\w*|media\w*|share\w*|social\w*|nav\w*|footer\w*|"
     r"header\w*|breadcrumbs?|sidebar\w*|related\w*|print\w*|read__bottommeta|advert\w*|banner\w*)\b"
 )
-_DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe", "svg", "img", "figure", "meta", "link", "button")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "img",
+    "figure",
+    "meta",
+    "link",
+    "button",
+)
 _BODY_XPATHS = (
     "//*[@itemprop='articleBody']",
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
@@ -103,9 +119,11 @@ def _paragraph(p: etree._Element) -> str:
 
 def render(page: str) -> str:
     """The text rendition of a saved transcript page (see the module's docstring)."""
-    doc = html.document_fromstring(page.encode("utf-8"), parser=html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True))
+    doc = html.document_fromstring(
+        page.encode("utf-8"), parser=html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    )
     url = _attr(doc, "//meta[@property='og:url']/@content") or _attr(doc, "//link[@rel='canonical']/@href")
-    if url and not url.startswith("http"):
+    if url and not re.fullmatch(r"https?://[\x21-\x7e]+", url):
         url = None
     title_el = _first(doc, "//h1[contains(@class,'entry-title')]", "//h1", "//title")
     title = _text(title_el) if title_el is not None else ""
