@@ -10,8 +10,10 @@ of both against the schemas bundled with the package.
 from __future__ import annotations
 
 from .jsonld import to_jsonld
+from .jsonld_reader import JsonLdReadError, from_jsonld
 from .resources import CONTEXT_IRI, DocumentLoaderError, SchemaNotFoundError, document_loader, schema_dir
 from .tei import ExportError, to_tei
+from .tei_reader import TeiReadError, from_tei
 from .validation import Issue, IssueSeverity, validate_jsonld, validate_tei
 
 __all__ = [
@@ -20,8 +22,12 @@ __all__ = [
     "ExportError",
     "Issue",
     "IssueSeverity",
+    "JsonLdReadError",
     "SchemaNotFoundError",
+    "TeiReadError",
     "document_loader",
+    "from_jsonld",
+    "from_tei",
     "schema_dir",
     "to_jsonld",
     "to_tei",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from transcript_model import PROFILES, Transcript, UnreadableInputError, decode, parse
+from transcript_model import PROFILES, RULES, Transcript, UnreadableInputError, decode, parse
 
 from .jsonld import to_jsonld
 from .tei import ExportError, to_tei
@@ -43,10 +43,11 @@ class Output:
 # ------------------------------------------------------------------------- helpers
 
 
-def _read_input(name: str, profile: str | None) -> Transcript:
+def _read_input(name: str, profile: str | None, skip: Sequence[str] = ()) -> Transcript:
+    repairs = [r for r in RULES if r not in skip]
     if name == "-":
         data = sys.stdin.buffer.read()
-        return parse(decode(data, source="<stdin>"), source="<stdin>", profile=profile)
+        return parse(decode(data, source="<stdin>"), source="<stdin>", profile=profile, repairs=repairs)
     try:
         with open(name, "rb") as fh:
             data = fh.read()
@@ -54,7 +55,7 @@ def _read_input(name: str, profile: str | None) -> Transcript:
         raise UnreadableInputError("is a directory: expected a transcript file", source=name) from None
     except OSError as exc:
         raise UnreadableInputError(f"cannot read: {exc.strerror or exc}", source=name) from None
-    return parse(decode(data, source=name), source=name, profile=profile)
+    return parse(decode(data, source=name), source=name, profile=profile, repairs=repairs)
 
 
 def serialise_jsonld(doc: dict[str, Any]) -> bytes:
@@ -126,7 +127,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.inputs:
         try:
-            transcript = _read_input(name, args.profile)
+            transcript = _read_input(name, args.profile, args.no_repair)
             outs = _outputs(transcript, args.to)
         except UnreadableInputError as exc:
             print(f"{exc}", file=sys.stderr)
@@ -286,7 +287,7 @@ def summary(t: Transcript) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     try:
-        t = _read_input(args.input, args.profile)
+        t = _read_input(args.input, args.profile, args.no_repair)
     except UnreadableInputError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -314,6 +315,14 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--to", choices=("tei", "jsonld", "both"), default="both", help="what to write (default: both)")
     conv.add_argument("--profile", choices=profiles, help="force a publisher profile (default: detect)")
     conv.add_argument("-q", "--quiet", action="store_true", help="do not list written files")
+    conv.add_argument(
+        "--no-repair",
+        action="append",
+        default=[],
+        choices=list(RULES),
+        metavar="RULE",
+        help="switch a repair rule off (repeatable); rules: " + ", ".join(RULES),
+    )
     conv.set_defaults(func=cmd_convert)
 
     val = sub.add_parser("validate", help="validate TEI or JSON-LD files against the bundled schemas")
@@ -324,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="print a readable summary of how a transcript parses")
     show.add_argument("input", metavar="INPUT", help="a transcript text file ('-' for stdin)")
     show.add_argument("--profile", choices=profiles, help="force a publisher profile (default: detect)")
+    show.add_argument(
+        "--no-repair", action="append", default=[], choices=list(RULES), metavar="RULE", help="switch a repair rule off"
+    )
     show.set_defaults(func=cmd_show)
     return parser
 

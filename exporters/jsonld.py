@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from transcript_model import Person, Transcript, Turn, TurnKind
+from transcript_model import BlockKind, Paragraph, Person, Transcript, Turn, TurnKind
 from transcript_model import __version__ as tool_version
+from transcript_model.repairs import is_internal
+from transcript_model.source import pieces
 
+from .ids import Ids, host_of, turn_id
 from .resources import CONTEXT_IRI, TOOL_ID
-from .tei import iso, turn_id
+from .tei import iso
 
 JsonObject = dict[str, Any]
 
@@ -97,14 +100,64 @@ def to_jsonld(t: Transcript) -> JsonObject:
     if md.mentioned:
         doc["mentions"] = [_person(p) for p in md.mentioned]
     if t.notes:
-        doc["comment"] = [{"@type": "Comment", "text": n.text} for n in t.notes]
-    doc["hasPart"] = [_message(i, turn) for i, turn in enumerate(t.turns)]
+        doc["comment"] = [{"@type": "Comment", "kind": n.kind, "text": n.text} for n in t.notes]
+    ids = Ids.of(t)
+    doc["hasPart"] = [_message(i, turn, t, ids) for i, turn in enumerate(t.turns)]
     if t.repairs:
         doc["repairs"] = [_repair(i, t) for i in range(len(t.repairs))]
+    doc["layout"] = _layout(t, ids)
+    if t.diagnostics:
+        doc["diagnostics"] = _diagnostics(t, ids)
+    if t.profile is not None:
+        doc["profile"] = t.profile
+    if t.source_name is not None:
+        doc["sourceName"] = t.source_name
     return doc
 
 
-def _message(i: int, turn: Turn) -> JsonObject:
+def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
+    """The source piece by piece: layout blocks with their text, paragraphs by id."""
+    out: list[JsonObject] = []
+    label_turns = {turn.label_span: turn_id(i) for i, turn in enumerate(t.turns) if turn.label_span is not None}
+    n = 0
+    for piece in pieces(t):
+        if piece.paragraph is not None:
+            out.append({"ref": "#" + ids.paragraphs[id(piece.paragraph)]})
+        elif piece.edit is not None:
+            host, k = host_of(t, piece.edit)
+            out.append({"ref": "#" + ids.external(host, k)})
+        elif piece.block is not None and piece.block.kind is BlockKind.GAP:
+            out.append({"kind": "gap", "text": piece.original})
+        elif piece.block is not None:
+            n += 1
+            item: JsonObject = {"@id": f"#l{n}", "kind": piece.block.kind.value, "text": piece.original}
+            if piece.span in label_turns:
+                item["turn"] = "#" + label_turns[piece.span]
+            out.append(item)
+    return out
+
+
+def _diagnostics(t: Transcript, ids: Ids) -> list[JsonObject]:
+    anchors: dict[tuple[int, int], str] = {}
+    n = 0
+    for piece in pieces(t):
+        if piece.paragraph is not None:
+            anchors[(piece.span.start, piece.span.end)] = ids.paragraphs[id(piece.paragraph)]
+        elif piece.block is not None and piece.block.kind is not BlockKind.GAP:
+            n += 1
+            anchors.setdefault((piece.span.start, piece.span.end), f"l{n}")
+    out: list[JsonObject] = []
+    for d in t.diagnostics:
+        item: JsonObject = {"severity": d.severity.value, "code": d.code, "description": d.message}
+        if d.line is not None:
+            item["line"] = d.line
+        if d.span is not None:
+            item["anchor"] = "#" + anchors[(d.span.start, d.span.end)]
+        out.append(item)
+    return out
+
+
+def _message(i: int, turn: Turn, t: Transcript, ids: Ids) -> JsonObject:
     types = ["Message"]
     if turn.kind in _TYPES:
         types.append(_TYPES[turn.kind])
@@ -116,7 +169,29 @@ def _message(i: int, turn: Turn) -> JsonObject:
     if turn.kind is not None:
         msg["turnKind"] = turn.kind.value
     msg["text"] = turn.text
+    msg["paragraphs"] = [_paragraph(p, t, ids) for p in turn.paragraphs]
     return msg
+
+
+def _paragraph(para: Paragraph, t: Transcript, ids: Ids) -> JsonObject:
+    out: JsonObject = {"@id": "#" + ids.paragraphs[id(para)], "text": para.text}
+    if para.edits:
+        edits = []
+        for k, e in enumerate(para.edits):
+            edit: JsonObject = {
+                "start": e.start,
+                "end": e.end,
+                "original": e.original,
+                "repair": e.repair,
+                "rule": t.repairs[e.repair].rule,
+            }
+            if not is_internal(e, para):
+                edit["@id"] = "#" + ids.external(para, k)
+            edits.append(edit)
+        out["edits"] = edits
+    if para.incidents:
+        out["incidents"] = [{"kind": i.kind, "start": i.start, "end": i.end, "text": i.text} for i in para.incidents]
+    return out
 
 
 def _offset_in_turn(t: Transcript, turn: int, paragraph: int, offset: int) -> int:

@@ -20,10 +20,12 @@ import datetime as dt
 
 from lxml import etree
 
-from transcript_model import Edit, Incident, Paragraph, Person, Transcript, TurnKind
+from transcript_model import BlockKind, Edit, Incident, Paragraph, Person, Transcript, TurnKind
 from transcript_model import __version__ as tool_version
-from transcript_model.repairs import RULES
+from transcript_model.repairs import RULES, is_internal
+from transcript_model.source import pieces
 
+from .ids import Ids, host_of, turn_id
 from .resources import TOOL_ID
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -31,6 +33,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 _XML_LANG = f"{{{XML_NS}}}lang"
+_XML_SPACE = f"{{{XML_NS}}}space"
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
 
@@ -63,10 +66,6 @@ def rule_id(rule: str) -> str:
     return f"rule.{rule}"
 
 
-def turn_id(index: int) -> str:
-    return f"u{index + 1}"
-
-
 def to_tei(t: Transcript) -> bytes:
     """The transcript as a TEI P5 document (UTF-8 bytes, deterministic).
 
@@ -80,7 +79,7 @@ def to_tei(t: Transcript) -> bytes:
     return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
 
 
-_MIXED = {_T + n for n in ("seg", "p", "note", "desc", "choice", "sic", "corr", "surplus", "title")}
+_MIXED = {_T + n for n in ("seg", "p", "note", "desc", "choice", "sic", "corr", "surplus", "supplied", "title")}
 
 
 def _indent(el: etree._Element, depth: int) -> None:
@@ -98,6 +97,7 @@ def _indent(el: etree._Element, depth: int) -> None:
 
 def _build(t: Transcript) -> etree._Element:
     md = t.metadata
+    ids = Ids.of(t)
     root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
     if md.language:
         root.set(_XML_LANG, md.language)
@@ -118,19 +118,69 @@ def _build(t: Transcript) -> etree._Element:
             u.set("who", "#" + turn.speaker)
         if turn.kind is not None:
             u.set("ana", "#" + kind_id(turn.kind))
-        for j, para in enumerate(turn.paragraphs):
-            seg = _el(u, "seg", xml_id=f"{turn_id(i)}.p{j + 1}")
-            _fill_paragraph(seg, para, t)
+        for para in turn.paragraphs:
+            seg = _el(u, "seg", xml_id=ids.paragraphs[id(para)])
+            _fill_paragraph(seg, para, t, ids)
+    _stand_off(root, t, ids)
     return root
+
+
+def _stand_off(root: etree._Element, t: Transcript, ids: Ids) -> None:
+    """The source layout (every piece of the source in order, paragraphs by reference) and
+    the parser's diagnostics."""
+    stand_off = _el(root, "standOff")
+    layout = _el(stand_off, "seg", type="source-layout")
+    layout.set(_XML_SPACE, "preserve")
+    targets: dict[tuple[int, int], str] = {}
+    last: etree._Element | None = None
+    label_turns = {turn.label_span: turn_id(i) for i, turn in enumerate(t.turns) if turn.label_span is not None}
+    n = 0
+    for piece in pieces(t):
+        if piece.paragraph is not None:
+            ref = ids.paragraphs[id(piece.paragraph)]
+            last = _el(layout, "ptr", target="#" + ref)
+            targets[(piece.span.start, piece.span.end)] = ref
+        elif piece.edit is not None:
+            host, k = host_of(t, piece.edit)
+            last = _el(layout, "ptr", target="#" + ids.externals[(id(host), k)])
+        elif piece.block is not None and piece.block.kind is BlockKind.GAP:
+            if last is None:
+                layout.text = (layout.text or "") + piece.original
+            else:
+                last.tail = (last.tail or "") + piece.original
+            continue
+        elif piece.block is not None:
+            n += 1
+            last = _el(layout, "seg", piece.original, type=piece.block.kind.value, xml_id=f"l{n}")
+            if piece.block.kind is BlockKind.LABEL and piece.span in label_turns:
+                last.set("corresp", "#" + label_turns[piece.span])
+            targets.setdefault((piece.span.start, piece.span.end), f"l{n}")
+    if t.diagnostics:
+        diagnostics = _el(stand_off, "listAnnotation", type="diagnostics")
+        for d in t.diagnostics:
+            note = _el(diagnostics, "note", d.message, type=d.severity.value, subtype=d.code)
+            if d.line is not None:
+                note.set("n", str(d.line))
+            if d.span is not None:
+                target = targets.get((d.span.start, d.span.end))
+                if target is None:
+                    raise ExportError(f"diagnostic {d.code} points at no piece of the source ({d.span})")
+                note.set("target", "#" + target)
 
 
 def _file_desc(header: etree._Element, t: Transcript) -> None:
     md = t.metadata
     file_desc = _el(header, "fileDesc")
     title_stmt = _el(file_desc, "titleStmt")
-    _el(title_stmt, "title", md.title or "Untitled transcript")
+    if md.title is not None:
+        _el(title_stmt, "title", md.title)
+    else:
+        _el(title_stmt, "title", "Untitled transcript", type="untitled")
     pub = _el(file_desc, "publicationStmt")
-    _el(pub, "publisher", md.publisher or "Unknown publisher")
+    if md.publisher is not None:
+        _el(pub, "publisher", md.publisher)
+    else:
+        _el(pub, "authority", "transcript-model (publisher not identified in the source)")
     if md.published is not None:
         _el(pub, "date", iso(md.published), when=iso(md.published))
     if md.number is not None:
@@ -147,6 +197,8 @@ def _file_desc(header: etree._Element, t: Transcript) -> None:
         _el(bibl, "date", iso(md.published), when=iso(md.published))
     if md.source_url is not None:
         _el(bibl, "ref", md.source_url, target=md.source_url)
+    if t.source_name is not None:
+        _el(bibl, "idno", t.source_name, type="file")
     if not len(bibl):
         _el(bibl, "note", "Source not identified in the transcript.")
 
@@ -156,6 +208,8 @@ def _encoding_desc(header: etree._Element, t: Transcript) -> None:
     app_info = _el(enc, "appInfo")
     app = _el(app_info, "application", xml_id=TOOL_ID, ident=TOOL_ID, version=tool_version)
     _el(app, "label", "transcript-model")
+    if t.profile is not None:
+        _el(app, "desc", t.profile, type="profile")
     editorial = _el(enc, "editorialDecl")
     correction = _el(editorial, "correction", method="markup")
     counts: dict[str, int] = {}
@@ -234,7 +288,7 @@ def _person(parent: etree._Element, p: Person) -> None:
 _INCIDENT_ELEMENTS = {"vocal": "vocal", "kinesic": "kinesic", "incident": "incident"}
 
 
-def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript) -> None:
+def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript, ids: Ids) -> None:
     """Write a paragraph's text with its edits and stage directions marked in place."""
     pos = 0
     last: etree._Element | None = None
@@ -247,12 +301,9 @@ def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript) -> None
         else:
             last.tail = (last.tail or "") + s
 
-    marks: list[tuple[int, int, Edit | Incident]] = [(e.start, e.end, e) for e in para.edits]
-    taken = [(e.start, e.end) for e in para.edits]
-    for inc in para.incidents:
-        if not any((a < inc.end and inc.start < b) or a == b == inc.start for a, b in taken):
-            marks.append((inc.start, inc.end, inc))
-    for start, end, mark in sorted(marks, key=lambda m: (m[0], m[1], isinstance(m[2], Incident))):
+    marks: list[tuple[int, int, int, Edit | Incident]] = [(e.start, e.end, k, e) for k, e in enumerate(para.edits)]
+    marks += [(inc.start, inc.end, -1, inc) for inc in para.incidents]
+    for start, end, k, mark in sorted(marks, key=lambda m: (m[0], m[1], isinstance(m[3], Incident), m[2])):
         add_text(para.text[pos:start])
         if isinstance(mark, Incident):
             if mark.kind == "note":
@@ -262,9 +313,13 @@ def _fill_paragraph(seg: etree._Element, para: Paragraph, t: Transcript) -> None
                 _el(last, "desc", mark.text)
         else:
             repair = t.repairs[mark.repair]
-            attrs = {"resp": "#" + TOOL_ID, "ana": "#" + rule_id(repair.rule)}
+            attrs = {"resp": "#" + TOOL_ID, "ana": "#" + rule_id(repair.rule), "n": str(mark.repair)}
+            if not is_internal(mark, para):
+                attrs["xml_id"] = ids.externals[(id(para), k)]
             if mark.start == mark.end:
                 last = _el(seg, "surplus", mark.original, reason=repair.reason, **attrs)
+            elif not mark.original:
+                last = _el(seg, "supplied", para.text[mark.start : mark.end], reason=repair.reason, **attrs)
             else:
                 last = _el(seg, "choice", **attrs)
                 _el(last, "sic", mark.original)

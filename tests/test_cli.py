@@ -107,12 +107,16 @@ def test_never_overwrites_an_input(capsys: pytest.CaptureFixture[str], example: 
     assert code == 2 and "refusing to overwrite an input file" in err
 
 
-def test_xml_forbidden_characters_are_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_xml_forbidden_characters_are_removed_with_a_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "ctrl.txt"
     bad.write_text("Question: Why\x01?\n\nSergey Lavrov: Because.")
     code, _, err = run(capsys, "convert", str(bad), "-o", str(tmp_path))
-    assert code == 1 and "cannot write TEI" in err
-    assert not (tmp_path / "ctrl.tei.xml").exists()
+    assert code == 0
+    assert f"{bad}:1: warning: removed \\x01 (XML 1.0 cannot carry it) [removed-control-character]" in err
+    code, _, _ = run(capsys, "validate", str(tmp_path / "ctrl.tei.xml"), str(tmp_path / "ctrl.jsonld"))
+    assert code == 0
 
 
 def test_validate_reports_problems_with_locations(

@@ -40,7 +40,7 @@ def test_mid_web_page_with_site_chrome() -> None:
     assert (
         md.source_url == "https://www.mid.ru/en/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/1234567"
     )
-    chrome = [b.text for b in t.blocks if b.kind is BlockKind.CHROME]
+    chrome = [b.text for b in t.layout if b.kind is BlockKind.CHROME]
     assert chrome == [
         "de-DE1 en-GB1 es-ES1 ru-RU1 fr-FR1",
         "Asset Publisher",
@@ -101,7 +101,7 @@ def test_white_house_page_saved_as_text() -> None:
     assert md.published == dt.datetime(2022, 1, 3, 13, 5, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     assert speakers(t) == ["Jen Psaki", "questioner", "Jen Psaki", "questioner", "Jen Psaki"]
     assert [turn.label for turn in t.turns] == ["MS. PSAKI", "Q", "MS. PSAKI", "Q", "MS. PSAKI"]
-    kinds = {b.text.split()[0] for b in t.blocks if b.kind in (BlockKind.CHROME, BlockKind.TRAILER)}
+    kinds = {b.text.split()[0] for b in t.layout if b.kind in (BlockKind.CHROME, BlockKind.TRAILER)}
     assert kinds == {"An", "END"}
 
 

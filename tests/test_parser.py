@@ -21,17 +21,16 @@ def test_header_blocks_and_kinds() -> None:
         "https://mid.ru/en/foreign_policy/news/123/"
     )
     t = transcript_model.parse(text)
-    kinds = [b.kind for b in t.blocks]
+    kinds = [b.kind for b in t.layout if b.kind is not BlockKind.GAP]
     assert kinds == [
         BlockKind.DATELINE,
         BlockKind.NUMBER,
         BlockKind.TITLE,
         BlockKind.LABEL,
-        BlockKind.PARAGRAPH,
         BlockKind.LABEL,
-        BlockKind.PARAGRAPH,
         BlockKind.TRAILER,
     ]
+    assert transcript_model.source_text(t) == text
     md = t.metadata
     assert md.published == dt.datetime(2021, 5, 5, 11, 30, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     assert md.number == "900-05-05-2021"
@@ -126,7 +125,7 @@ def test_any_text_parses_or_raises_the_one_exception(text: str) -> None:
     except UnreadableInputError:
         return
     assert isinstance(t, transcript_model.Transcript)
-    for block in t.blocks:
+    for block in t.layout:
         assert 0 <= block.span.start <= block.span.end
 
 

@@ -85,8 +85,9 @@ def test_exactly_one_repair(ref: Transcript, seed_path: Path) -> None:
 
 def test_spans_point_into_the_source(ref: Transcript, seed_path: Path) -> None:
     source = transcript_model.read_text(seed_path)
-    for block in ref.blocks:
+    for block in ref.layout:
         assert block.span.slice(source) == block.text
+    assert transcript_model.source_text(ref) == source
     for turn in ref.turns:
         assert turn.label_span is not None and turn.label_span.slice(source) == turn.label
         for para in turn.paragraphs:

@@ -3,6 +3,8 @@ its records let the source be replayed."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import transcript_model
@@ -121,4 +123,163 @@ def test_repairs_can_be_switched_off() -> None:
 
 
 def test_catalogue_names_are_stable() -> None:
-    assert list(RULES) == ["duplicated-broken-sentence"]
+    assert list(RULES) == [
+        "duplicated-broken-sentence",
+        "repeated-paragraph",
+        "broken-paragraph",
+        "hover-card",
+        "widget-text",
+        "markdown-escape",
+        "mojibake",
+        "control-characters",
+        "unicode-spaces",
+        "hyphenation",
+        "hard-wrap",
+        "space-before-punctuation",
+    ]
+
+
+# --- one case that must fire and cases that must not, per rule ---------------------------------
+
+from transcript_model.repairs import (  # noqa: E402
+    apply_plan,
+    broken_paragraph,
+    control_characters,
+    hard_wrap,
+    hover_card,
+    hyphenation,
+    markdown_escape,
+    mojibake,
+    repeated_paragraph,
+    space_before_punctuation,
+    unicode_spaces,
+    widget_text,
+)
+
+ROLE_WORDS = frozenset({"president", "minister", "президент"})
+
+
+def one(text: str) -> list[Paragraph]:
+    return [Paragraph(text, Span(0, len(text)))]
+
+
+def run_inline(rule, text: str, **ctx: object) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    paras, repairs = rule(one(text), RuleContext(text, 0, 0, **ctx))
+    return paras[0].text, len(repairs)
+
+
+@pytest.mark.parametrize(
+    ("rule", "dirty", "clean"),
+    [
+        (hover_card, "talks with Barack Obama Obama Barack and others", "talks with Barack Obama and others"),
+        (
+            hover_card,
+            "won Trump Trump DonaldPresident of the United States of America the election",
+            "won Trump the election",
+        ),
+        (
+            hover_card,
+            "Александр Лукашенко Лукашенко Александр Григорьевич Президент Республики Беларусь выступили",
+            "Александр Лукашенко выступили",
+        ),
+        (widget_text, "We agreed. See also Trip to Vologda March 7, 2013 Then we left.", "We agreed. Then we left."),
+        (
+            markdown_escape,
+            r"Our speaker is \[senior official\] and \_x\_.",
+            "Our speaker is [senior official] and _x_.",
+        ),
+        (mojibake, "It doesnâ€™t matter â€“ really.", "It doesn’t matter – really."),
+        (control_characters, "a\x85b\x7fc", "abc"),
+        (unicode_spaces, "Mr\u00a0Smith\u200b said", "Mr Smith said"),
+        (hyphenation, "the interna-\ntional order", "the international order"),
+        (hyphenation, "a right of self-\ndefence", "a right of self-defence"),
+        (hyphenation, "the Non-\nProliferation Treaty", "the Non-Proliferation Treaty"),
+        (
+            hard_wrap,
+            "A reminder that this call will be on\nbackground, as always.",
+            "A reminder that this call will be on background, as always.",
+        ),
+        (space_before_punctuation, "On the one hand , we did . And Syria !", "On the one hand, we did. And Syria!"),
+    ],
+)
+def test_inline_rule_fires(rule, dirty: str, clean: str) -> None:  # type: ignore[no-untyped-def]
+    text, n = run_inline(rule, dirty, role_words=ROLE_WORDS)
+    assert text == clean and n >= 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (hover_card, "Barack Obama and Vladimir Putin met."),
+        (hover_card, "We said that that was wrong, Mr Smith Smith."),  # doubled words, no card
+        (widget_text, "See also the appendix."),
+        (markdown_escape, r"C:\Users is a path"),
+        (mojibake, "Café, naïve, Сергей Лавров, “quotes” — all fine."),
+        (control_characters, "tab\tseparated"),
+        (unicode_spaces, "plain spaces only"),
+        (hyphenation, "a well-known fact"),
+        (hard_wrap, "Names:\nJohn Smith;\nJane Doe;"),  # a list, one per line
+        (hard_wrap, "Short line\nanother"),
+        (hard_wrap, "- first item that is long enough to wrap\n- second item"),
+        (space_before_punctuation, "Wait ... and see. Then: go"),
+    ],
+)
+def test_inline_rule_does_not_fire(rule, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run_inline(rule, text, role_words=ROLE_WORDS) == (text, 0)
+
+
+def test_repeated_paragraph_fires_on_pull_quotes_only() -> None:
+    a = "We regard Turkey as a very important partner, and we are interested in a dialogue. We met often."
+    b = "We regard Turkey as a very important partner, and we are interested in a dialogue."
+    src = a + "\n\n" + b
+    kept, repairs = repeated_paragraph(paragraphs(src), RuleContext(src, 0, 0))
+    assert [p.text for p in kept] == [a] and len(repairs) == 1
+    assert kept[0].edits[0].original == b and kept[0].edits[0].source == Span(len(a) + 2, len(src))
+    for second in (
+        "Thank you.",
+        "thank you very much for this question, it is important to all of us",
+        "A different text.",
+    ):
+        src = "Thank you very much for this question, it is important to all of us.\n\n" + second
+        kept, repairs = repeated_paragraph(paragraphs(src), RuleContext(src, 0, 0))
+        assert repairs == () and len(kept) == 2
+
+
+def test_broken_paragraph_joins_only_continuations() -> None:
+    src = "The minister said that the talks were\n\nuseful and frank."
+    kept, (r,) = broken_paragraph(paragraphs(src), RuleContext(src, 0, 0))
+    assert kept[0].text == "The minister said that the talks were useful and frank."
+    assert (r.original, r.replacement, r.source) == ("\n\n", " ", Span(37, 39))
+    for src in ("A full sentence.\n\nand more", "Dear colleagues\n\nWe start.", "Security guarantees:\n\nfirst, NATO"):
+        assert broken_paragraph(paragraphs(src), RuleContext(src, 0, 0))[1] == ()
+
+
+def test_rules_never_touch_text_inside_an_earlier_edit() -> None:
+    src = "One two three four five six\n\none two three four five six seven , eight."
+    t = transcript_model.parse("Title\n\nQuestion: x?\n\nSergey Lavrov: " + src)
+    spans = sorted((r.source.start, r.source.end) for r in t.repairs)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # disjoint: the plan can be replayed
+
+
+def test_apply_plan_replays_the_repairs_on_the_source() -> None:
+    text = (
+        "Title\n\nQuestion: Why did the talks\n\nwhy did the talks fail ?\n\n"
+        "Sergey Lavrov: They did not fail. We agreed on a\nlong list of measures."
+    )
+    t = transcript_model.parse(text)
+    assert {r.rule for r in t.repairs} == {"duplicated-broken-sentence", "space-before-punctuation", "hard-wrap"}
+    replayed = apply_plan(transcript_model.source_text(t), t.repairs)
+    assert (
+        replayed == "Title\n\nQuestion: Why did the talks fail?\n\n"
+        "Sergey Lavrov: They did not fail. We agreed on a long list of measures."
+    )
+    with pytest.raises(ValueError, match="does not fit"):
+        apply_plan("something else entirely", t.repairs)
+
+
+def test_each_rule_can_be_switched_off() -> None:
+    text = "Title\n\nQuestion: Why\u00a0not ?\n\nSergey Lavrov: Because."
+    assert {r.rule for r in transcript_model.parse(text).repairs} == {"unicode-spaces", "space-before-punctuation"}
+    t = transcript_model.parse(text, repairs=[r for r in RULES if r != "unicode-spaces"])
+    assert {r.rule for r in t.repairs} == {"space-before-punctuation"}
+    assert t.turns[0].paragraphs[0].text == "Why\u00a0not?"

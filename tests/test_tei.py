@@ -11,7 +11,7 @@ from lxml import etree
 
 import exporters
 import transcript_model
-from exporters.tei import TEI_NS, ExportError
+from exporters.tei import TEI_NS
 from exporters.validation import IssueSeverity, RelaxNGValidator, errors
 
 NS = {"tei": TEI_NS}
@@ -151,7 +151,8 @@ def test_external_entities_are_not_loaded(tmp_path: Path) -> None:
     assert issues[0].rule == "xml"
 
 
-def test_xml_forbidden_characters_raise_export_error() -> None:
-    t = transcript_model.parse("Question: Why\x01?\n\nSergey Lavrov: Because.")
-    with pytest.raises(ExportError, match="cannot write TEI"):
-        exporters.to_tei(t)
+def test_xml_forbidden_characters_never_reach_the_tei() -> None:
+    t = transcript_model.parse("Question: Why\x01?\n\nSergey Lavrov: Because\x0b.")
+    assert [d.code for d in t.diagnostics if d.code.startswith("removed")] == ["removed-control-character"] * 2
+    assert t.turns[0].paragraphs[0].text == "Why?"
+    assert exporters.validate_tei(exporters.to_tei(t)) == []

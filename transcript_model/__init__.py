@@ -33,6 +33,7 @@ from .parsing import parse
 from .profiles import PROFILES, Profile
 from .reading import decode, read_text
 from .repairs import RULES
+from .source import source_text
 
 __all__ = [
     "PROFILES",
@@ -58,6 +59,7 @@ __all__ = [
     "parse",
     "read",
     "read_text",
+    "source_text",
 ]
 
 __version__ = "0.1.0"

@@ -97,6 +97,8 @@ def _capitalised(token: str) -> bool:
 
 
 def _is_label(text: str, vocab: Vocabulary, known_names: frozenset[str]) -> bool:
+    if not text[:1].isupper():
+        return False  # "question: will ..." continues a sentence
     key = label_key(text)
     if key in vocab.anonymous_labels:
         return True

@@ -45,6 +45,7 @@ class BlockKind(str, enum.Enum):
     PARAGRAPH = "paragraph"
     TRAILER = "trailer"
     CHROME = "chrome"
+    GAP = "gap"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,7 @@ class Transcript:
     repairs: tuple[Repair, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     notes: tuple[Note, ...] = ()
-    blocks: tuple[Block, ...] = ()
+    layout: tuple[Block, ...] = ()
     source_name: str | None = None
     profile: str | None = None
 

@@ -9,6 +9,7 @@ previous one produced. Input the parser cannot understand never raises: it becom
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -17,18 +18,20 @@ from .dates import parse_iso_datetime
 from .errors import UnreadableInputError
 from .frontmatter import FrontMatter, read_front_matter
 from .layout import Layout, combine, read_layout, split_header_lines, split_one_line, valid_url
-from .model import Block, BlockKind, Diagnostic, Metadata, Note, Repair, Severity, Transcript, Turn
+from .model import Block, BlockKind, Diagnostic, Metadata, Note, Repair, Severity, Span, Transcript, Turn
 from .people import People, person_id
-from .profiles import Profile, choose_profile, profile_for_url
-from .reading import normalise_newlines
-from .repairs import RULES, run_rules
+from .profiles import Profile, Vocabulary, choose_profile, profile_for_url
+from .reading import normalise_newlines, remove_xml_forbidden
+from .repairs import RULES, RuleContext, is_internal, run_rules
 from .titles import TitleInfo, find_people, name_comma_role, parse_title
-from .turns import TurnDraft, read_turns
+from .turns import TurnDraft, read_turns, with_incidents
 from .webpage import looks_like_html, render
 
 __all__ = ["detect_language", "parse", "person_id"]
 
 _LANGUAGE_SAMPLE = 4000
+_WORDS = re.compile(r"\w+(?:-\w+)+|\w+")
+_LINE_END_SPLIT = re.compile(r"\w+-[ \t]*\n[ \t]*\w+")
 
 
 def parse(
@@ -51,13 +54,14 @@ def parse(
     Raises :class:`UnreadableInputError` only when ``text`` has no text in it.
     """
     text = normalise_newlines(text)
-    if looks_like_html(text):
-        text = render(text)
-    if not text.strip():
-        raise UnreadableInputError("the input is empty: expected transcript text", source=source)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise UnreadableInputError("binary data (NUL character): expected text", source=source, line=line)
+    if looks_like_html(text):
+        text = render(text)
+    text, removed = remove_xml_forbidden(text)
+    if not text.strip():
+        raise UnreadableInputError("the input is empty: expected transcript text", source=source)
     enabled = tuple(RULES) if repairs is None else tuple(r for r in RULES if r in repairs)
     unknown = sorted(set(repairs or ()) - set(RULES))
     if unknown:
@@ -72,19 +76,15 @@ def parse(
     if chosen.one_line:
         raw = split_one_line(raw, chosen)
     raw = split_header_lines(raw, chosen)
-    diagnostics: list[Diagnostic] = []
-    lay = read_layout(raw, chosen, diagnostics, title=front.fields.get("title") if front else None)
-    if lay.title is None:
-        first = raw[0] if raw else None
-        diagnostics.append(
-            Diagnostic(
-                Severity.WARNING,
-                "no-title",
-                "no headline found: expected a one-line title near the top, before the first speaker label",
-                first.span if first else None,
-                first.line if first else None,
-            )
+    diagnostics: list[Diagnostic] = [
+        Diagnostic(
+            Severity.WARNING, "removed-control-character", f"removed {chars} (XML 1.0 cannot carry it)", None, line
         )
+        for line, chars in removed
+    ]
+    lay = read_layout(raw, chosen, diagnostics, title=front.fields.get("title") if front else None)
+    if front is not None:
+        lay.blocks.append(Block(BlockKind.FRONT_MATTER, front.span, front.span.slice(text)))
     vocab = chosen.vocabulary
     info = parse_title(lay.title, vocab) if lay.title else None
     lead_text = "\n\n".join(b.text for b in lay.lead) or None
@@ -92,14 +92,24 @@ def parse(
     context += [ref for b in lay.lead if (ref := name_comma_role(b.text, vocab)) is not None]
     people = People(vocab, info, tuple(context))
     drafts, turn_blocks = read_turns(lay.body, chosen, people, diagnostics)
-    turns, repairs_made = _repair(drafts, text, enabled)
+    turns, repairs_made = _repair(drafts, text, enabled, vocab)
+    layout = complete_layout(text, [*lay.blocks, *turn_blocks], turns)
+    if lay.title is None:
+        first = next((b.span for b in layout if b.kind is not BlockKind.GAP), None)
+        diagnostics.append(
+            Diagnostic(
+                Severity.WARNING,
+                "no-title",
+                "no headline found: expected a one-line title near the top, before the first speaker label",
+                first,
+                None,
+            )
+        )
     if not turns:
         diagnostics.append(Diagnostic(Severity.WARNING, "no-body", "no transcript body was found after the header"))
+    diagnostics = [_anchor(d, turns) for d in diagnostics]
 
     metadata = _metadata(lay, info=info, front=front, profile=chosen, people=people, text=text, lead_text=lead_text)
-    blocks = list(lay.blocks) + turn_blocks
-    if front is not None:
-        blocks.append(Block(BlockKind.FRONT_MATTER, front.span, front.span.slice(text)))
     return Transcript(
         metadata=metadata,
         participants=people.participants(),
@@ -107,7 +117,7 @@ def parse(
         repairs=repairs_made,
         diagnostics=tuple(diagnostics),
         notes=tuple(Note("description", b.text, b.span) for b in lay.notes),
-        blocks=tuple(sorted(blocks, key=lambda b: (b.span.start, b.span.end))),
+        layout=layout,
         source_name=source,
         profile=chosen.name,
     )
@@ -162,14 +172,55 @@ def _metadata(
     )
 
 
-def _repair(drafts: Iterable[TurnDraft], source: str, enabled: Sequence[str]) -> tuple[list[Turn], tuple[Repair, ...]]:
+def _repair(
+    drafts: Iterable[TurnDraft], source: str, enabled: Sequence[str], vocab: Vocabulary
+) -> tuple[list[Turn], tuple[Repair, ...]]:
     turns: list[Turn] = []
     repairs: list[Repair] = []
+    # the document's vocabulary, without the halves of words split at line ends
+    found = _WORDS.findall(_LINE_END_SPLIT.sub(" ", source))
+    words = frozenset(w.casefold() for token in found for w in (token, *token.split("-")))
     for t, draft in enumerate(drafts):
-        paragraphs, made = run_rules(draft.paragraphs, source, t, len(repairs), enabled)
+        ctx = RuleContext(source, t, len(repairs), words, vocab.role_words)
+        paragraphs, made = run_rules(draft.paragraphs, ctx, enabled)
         repairs.extend(made)
+        paragraphs = tuple(with_incidents(p, vocab) for p in paragraphs)
         turns.append(Turn(draft.speaker, draft.label, draft.label_span, draft.kind, paragraphs))
     return turns, tuple(repairs)
+
+
+def _anchor(d: Diagnostic, turns: Sequence[Turn]) -> Diagnostic:
+    """Point a diagnostic about text before the first label at that turn's first paragraph
+    as it is after repairs."""
+    if d.code == "unattributed-text" and turns and turns[0].paragraphs:
+        return Diagnostic(d.severity, d.code, d.message, turns[0].paragraphs[0].span, d.line)
+    return d
+
+
+def complete_layout(source: str, blocks: Sequence[Block], turns: Sequence[Turn]) -> tuple[Block, ...]:
+    """Every piece of the source that is not a paragraph of a turn, in order, with the gaps
+    between pieces (blank lines, markers, the colon after a label) as ``GAP`` blocks, so
+    that layout, paragraphs and dropped fragments together cover the source exactly."""
+    covered = sorted(
+        [(b.span.start, b.span.end) for b in blocks if b.kind is not BlockKind.PARAGRAPH]
+        + [(p.span.start, p.span.end) for turn in turns for p in turn.paragraphs]
+        + [
+            (e.source.start, e.source.end)
+            for turn in turns
+            for p in turn.paragraphs
+            for e in p.edits
+            if not is_internal(e, p)
+        ]
+    )
+    out = [b for b in blocks if b.kind is not BlockKind.PARAGRAPH]
+    pos = 0
+    for start, end in covered:
+        if start > pos:
+            out.append(Block(BlockKind.GAP, Span(pos, start), source[pos:start]))
+        pos = max(pos, end)
+    if pos < len(source):
+        out.append(Block(BlockKind.GAP, Span(pos, len(source)), source[pos:]))
+    return tuple(sorted(out, key=lambda b: (b.span.start, b.span.end)))
 
 
 def detect_language(text: str) -> str | None:

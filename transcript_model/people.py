@@ -17,6 +17,7 @@ from .profiles import AnonymousLabel, Vocabulary
 from .titles import PersonRef, TitleInfo, split_person
 
 _ID_UNSAFE = re.compile(r"[^a-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u0386-\u03ce\u0400-\u045f]+")
+_RESERVED = re.compile(r"(?:u\d+(?:\.p\d+)?|e\d+|l\d+|kind\..*|rule\..*)")
 _INITIAL_SURNAME = re.compile(r"^(?P<initials>(?:[^\W\d_]\.\s?){1,2})(?P<surname>[^\W\d_][\w’'-]+)$")
 
 
@@ -32,8 +33,8 @@ def person_id(name: str) -> str:
     slug = _ID_UNSAFE.sub("-", unicodedata.normalize("NFC", name).casefold()).strip("-")
     if not slug:
         return "p-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    if not slug[0].isalpha():
-        slug = "p-" + slug
+    if not slug[0].isalpha() or _RESERVED.fullmatch(slug):
+        slug = "p-" + slug  # never a turn, paragraph, layout or dropped-paragraph id
     return slug
 
 

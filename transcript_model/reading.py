@@ -7,6 +7,7 @@ points into.
 from __future__ import annotations
 
 import os
+import re
 
 from .errors import UnreadableInputError
 
@@ -24,6 +25,26 @@ def normalise_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+_XML_FORBIDDEN = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]+")
+
+
+def remove_xml_forbidden(text: str) -> tuple[str, list[tuple[int, str]]]:
+    r"""Remove the characters XML 1.0 cannot carry (C0 controls but tab and newline,
+    U+FFFE, U+FFFF, lone surrogates). Returns the text and ``(line, removed)`` pairs, which
+    the parser reports as diagnostics: the removal is part of normalisation, like CRLF.
+
+    >>> remove_xml_forbidden("a" + chr(1) + "b")
+    ('ab', [(1, '\\x01')])
+    """
+    if not _XML_FORBIDDEN.search(text):
+        return text, []
+    removed = [
+        (text.count("\n", 0, m.start()) + 1, m.group().encode("unicode_escape", "backslashreplace").decode("ascii"))
+        for m in _XML_FORBIDDEN.finditer(text)
+    ]
+    return _XML_FORBIDDEN.sub("", text), removed
 
 
 def _line_of(data: bytes, offset: int) -> int:

@@ -1,36 +1,211 @@
 """Repairs: small pure functions over a turn's paragraphs that return what they changed.
 
-Each rule takes the paragraphs of one turn (with their source spans) and a
-:class:`RuleContext`, and returns new paragraphs plus
+Each rule takes the paragraphs of one turn (with their source spans and the edits made so
+far) and a :class:`RuleContext`, and returns new paragraphs plus
 :class:`~transcript_model.model.Repair` records. Nothing is changed silently: every changed
-span of the source is kept as an :class:`~transcript_model.model.Edit` in the paragraph and
-described by its ``Repair``.
+span of the source is kept as an :class:`~transcript_model.model.Edit` in the paragraph
+and described by its ``Repair``, so the original text can always be recovered.
+
+Rules never touch text inside an earlier edit, so the source spans of all repairs are
+disjoint and :func:`apply_plan` can replay a plan on the source text. :data:`RULES` is the
+catalogue, in the order rules run; ``parse(..., repairs=...)`` chooses which run.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
+import ftfy
+from spellchecker import SpellChecker
+
+from .dates import DATE_RX
 from .model import Edit, Paragraph, Repair, Span
 
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What a rule needs besides the paragraphs: the source text, the turn being repaired,
-    and the index its first :class:`Repair` will have among the transcript's repairs (so the
-    :class:`Edit` records it makes can point at it)."""
+    the index its first :class:`Repair` will have among the transcript's repairs, and the
+    words of the whole document (casefolded), for rules that consult the vocabulary."""
 
     source: str
     turn: int
     first_index: int
+    words: frozenset[str] = frozenset()
+    role_words: frozenset[str] = frozenset()
 
 
 RepairRule = Callable[[Sequence[Paragraph], RuleContext], tuple[tuple[Paragraph, ...], tuple[Repair, ...]]]
 """``rule(paragraphs, context) -> (paragraphs, repairs)``: a pure function over one turn."""
 
-_TERMINAL = re.compile(r"[.!?…:;)\]\"'”»’]\s*$")
+REASONS: dict[str, str] = {
+    "duplicated-broken-sentence": "paragraph cut mid-sentence and restarted in the next one: fragment dropped",
+    "repeated-paragraph": "paragraph printed again (pull-quote or repost): repeat dropped",
+    "broken-paragraph": "paragraph broken mid-sentence and continued in the next: joined",
+    "hover-card": "person card text injected by a web page into the sentence: removed",
+    "widget-text": "site widget text (see also, related links) injected into the paragraph: removed",
+    "markdown-escape": "Markdown escape backslash: removed",
+    "mojibake": "text decoded with the wrong encoding (mojibake): fixed with ftfy",
+    "control-characters": "control character: removed",
+    "unicode-spaces": "no-break or zero-width space: replaced by a plain space or removed",
+    "hyphenation": "word hyphenated at a line end: joined",
+    "hard-wrap": "line break inside a paragraph (hard wrap): replaced by a space",
+    "space-before-punctuation": "space before punctuation left by a removed link: removed",
+}
+"""Every rule's one-line reason, recorded with each repair it makes."""
+
+
+# --- shared machinery -----------------------------------------------------------------
+
+
+def is_internal(edit: Edit, para: Paragraph) -> bool:
+    """Whether an edit's original lies inside the paragraph's own span (else it is a
+    separate block of the source, such as a dropped fragment)."""
+    return para.span.start <= edit.source.start and edit.source.end <= para.span.end
+
+
+def original_text(para: Paragraph) -> str:
+    """The paragraph as the source printed it: its text with internal edits undone.
+
+    >>> p = Paragraph("Hello world", Span(0, 12), (Edit(5, 6, "\\n", Span(5, 6), 0),))
+    >>> original_text(p)
+    'Hello\\nworld'
+    """
+    out, pos = [], 0
+    for e in sorted((e for e in para.edits if is_internal(e, para)), key=lambda e: (e.start, e.end)):
+        out.append(para.text[pos : e.start])
+        out.append(e.original)
+        pos = e.end
+    out.append(para.text[pos:])
+    return "".join(out)
+
+
+def source_offset(para: Paragraph, pos: int) -> int:
+    """The source offset of position ``pos`` of the paragraph's text (outside any edit)."""
+    shift = 0
+    for e in para.edits:
+        if is_internal(e, para) and e.end <= pos:
+            shift += len(e.original) - (e.end - e.start)
+    return para.span.start + pos + shift
+
+
+def _free(para: Paragraph, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` touches no earlier edit (an empty range may sit at an edge)."""
+    for e in para.edits:
+        if start < e.end and e.start < end:
+            return False
+        if start == end and e.start < start < e.end:
+            return False
+        if e.start == e.end and start < e.start < end:
+            return False
+    return True
+
+
+Change = tuple[int, int, str]
+"""``(start, end, replacement)`` in a paragraph's current text."""
+
+
+def apply_changes(
+    para: Paragraph, changes: Iterable[Change], rule: str, ctx: RuleContext, *, paragraph: int, made: int
+) -> tuple[Paragraph, list[Repair]]:
+    """Apply non-overlapping changes to a paragraph, one :class:`Repair` per change.
+
+    Changes that overlap an earlier edit are skipped. Existing edits and the new ones keep
+    pointing at the right places of the new text.
+    """
+    accepted = sorted((c for c in changes if _free(para, c[0], c[1])), key=lambda c: c[0])
+    text = para.text
+    edits = list(para.edits)
+    repairs: list[Repair] = []
+    delta = 0
+    new_edits: list[Edit] = []
+    for start, end, replacement in accepted:
+        src_start = source_offset(para, start)
+        src = Span(src_start, src_start + (end - start))
+        index = ctx.first_index + made + len(repairs)
+        s, e = start + delta, end + delta
+        text = text[:s] + replacement + text[e:]
+        new_edits.append(Edit(s, s + len(replacement), para.text[start:end], src, index))
+        repairs.append(
+            Repair(
+                rule,
+                REASONS[rule],
+                ctx.turn,
+                paragraph,
+                s,
+                s + len(replacement),
+                src,
+                para.text[start:end],
+                replacement,
+            )
+        )
+        delta += len(replacement) - (end - start)
+    if not accepted:
+        return para, []
+    shifted = [_shift(e, accepted) for e in edits]
+    return Paragraph(text, para.span, tuple(sorted(shifted + new_edits, key=_edit_order)), ()), repairs
+
+
+def _edit_order(e: Edit) -> tuple[int, int, int]:
+    return (e.start, e.end, e.repair)
+
+
+def _shift(edit: Edit, changes: Sequence[Change]) -> Edit:
+    """Move an edit to where its text is after ``changes`` (all before or after it)."""
+    delta = sum(
+        len(r) - (end - start) for start, end, r in changes if end <= edit.start and not (start == end == edit.start)
+    )
+    return replace(edit, start=edit.start + delta, end=edit.end + delta)
+
+
+def _outside_edits(para: Paragraph, pattern: re.Pattern[str]) -> Iterable[re.Match[str]]:
+    for m in pattern.finditer(para.text):
+        if _free(para, m.start(), m.end()):
+            yield m
+
+
+ChangeFinder = Callable[[Paragraph, RuleContext], list[Change]]
+
+
+def per_paragraph(name: str) -> Callable[[ChangeFinder], RepairRule]:
+    """Make a rule from a function that finds the changes to make in one paragraph."""
+
+    def make(find: ChangeFinder) -> RepairRule:
+        def rule(paragraphs: Sequence[Paragraph], ctx: RuleContext) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
+            out: list[Paragraph] = []
+            repairs: list[Repair] = []
+            for i, para in enumerate(paragraphs):
+                new, made = apply_changes(para, find(para, ctx), name, ctx, paragraph=i, made=len(repairs))
+                out.append(new)
+                repairs.extend(made)
+            return tuple(out), tuple(repairs)
+
+        rule.__name__ = find.__name__
+        rule.__doc__ = find.__doc__
+        return rule
+
+    return make
+
+
+def _substitution_rule(
+    name: str, pattern: re.Pattern[str], replacement: Callable[[re.Match[str]], str | None]
+) -> RepairRule:
+    """A rule that replaces every match of ``pattern`` by ``replacement(match)`` (``None``: keep)."""
+
+    def find(para: Paragraph, ctx: RuleContext) -> list[Change]:
+        return [(m.start(), m.end(), r) for m in _outside_edits(para, pattern) if (r := replacement(m)) is not None]
+
+    find.__name__ = name.replace("-", "_")
+    return per_paragraph(name)(find)
+
+
+# --- structural rules: paragraphs dropped or joined -------------------------------------
+
+_TERMINAL = re.compile(r"[.!?…:;][\"'”»’)\]]*\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_FRAGMENT_WORDS = 3
 
@@ -40,12 +215,12 @@ def _words(text: str) -> list[str]:
 
 
 def _looks_like_heading(text: str) -> bool:
-    """Title-case text (most words of four or more letters capitalised) is a heading."""
-    long_words = [w for w in _WORD.findall(text) if len(w) >= 4]
-    if not long_words:
-        return True
-    capitalised = sum(1 for w in long_words if w[0].isupper())
-    return capitalised / len(long_words) > 0.6
+    """Title-case text (most words of three or more letters capitalised) is a heading."""
+    words = [w for w in _WORD.findall(text) if len(w) >= 3]
+    if not words:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) > 0.6
 
 
 def is_broken_duplicate(fragment: str, following: str) -> bool:
@@ -65,7 +240,12 @@ def is_broken_duplicate(fragment: str, following: str) -> bool:
     >>> is_broken_duplicate("The following points:", "The following points: one, two.")
     False
     """
-    if _TERMINAL.search(fragment) or _looks_like_heading(fragment):
+    if _TERMINAL.search(fragment):
+        return False
+    # a heading followed by text starting with its words is no artifact; but a restart in
+    # lower case ("Meeting of the" / "meeting of the Valdai Club.") is one
+    restarted_lower = fragment[:1].isupper() and following[:1].islower()
+    if _looks_like_heading(fragment) and not restarted_lower:
         return False
     a, b = _words(fragment), _words(following)
     if len(a) < _MIN_FRAGMENT_WORDS or len(a) >= len(b):
@@ -73,6 +253,12 @@ def is_broken_duplicate(fragment: str, following: str) -> bool:
     if a[:-1] != b[: len(a) - 1]:
         return False
     return b[len(a) - 1].startswith(a[-1])
+
+
+def _attach_dropped(host: Paragraph, dropped: Paragraph, at: int, index: int) -> Paragraph:
+    """Keep a dropped paragraph as a surplus edit of ``host`` at offset ``at``."""
+    edit = Edit(at, at, original_text(dropped), dropped.span, index)
+    return replace(host, edits=tuple(sorted((*host.edits, edit), key=_edit_order)), incidents=())
 
 
 def duplicated_broken_sentence(
@@ -83,26 +269,34 @@ def duplicated_broken_sentence(
     The full version is kept; if the scraper lower-cased its first letter, the fragment's
     capital is restored. One :class:`Repair` per dropped fragment; its ``original`` runs from
     the fragment to the restored letter in the source, so replaying it is one substitution.
+
+    >>> src = "We will insist on honest\\n\\nwe will insist on honest talks."
+    >>> paras = [Paragraph(src[:24], Span(0, 24)), Paragraph(src[26:], Span(26, len(src)))]
+    >>> kept, (r,) = duplicated_broken_sentence(paras, RuleContext(src, 0, 0))
+    >>> kept[0].text, r.original, r.replacement
+    ('We will insist on honest talks.', 'We will insist on honest\\n\\nw', 'W')
     """
     out: list[Paragraph] = []
-    fixes: list[Repair] = []
+    repairs: list[Repair] = []
     pending: Paragraph | None = None  # a fragment waiting for its full version
     for i, current in enumerate(paragraphs):
         para = current
         if pending is not None:
-            para, fix = _absorb(pending, current, ctx, len(fixes), len(out))
-            fixes.append(fix)
+            para, repair = _absorb(pending, current, ctx, len(repairs), len(out))
+            repairs.append(repair)
             pending = None
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        if following is not None and _is_candidate(para) and is_broken_duplicate(para.text, following.text):
+        if (
+            following is not None
+            and not para.edits
+            and not following.edits
+            and not ctx.source[para.span.end : following.span.start].strip()
+            and is_broken_duplicate(para.text, following.text)
+        ):
             pending = para
             continue
         out.append(para)
-    return tuple(out), tuple(fixes)
-
-
-def _is_candidate(para: Paragraph) -> bool:
-    return not para.edits and bool(para.text)
+    return tuple(out), tuple(repairs)
 
 
 def _absorb(
@@ -120,32 +314,380 @@ def _absorb(
         end = 1
         src_end += 1
     span = Span(fragment.span.start, src_end)
-    fix = Repair(
-        rule="duplicated-broken-sentence",
-        reason="paragraph cut mid-sentence and restarted in the next one: fragment dropped",
-        turn=ctx.turn,
-        paragraph=position,
-        start=0,
-        end=end,
-        source=span,
-        original=span.slice(ctx.source),
-        replacement=text[:end],
-    )
-    return Paragraph(text, full.span, (*edits, *full.edits)), fix
+    rule = "duplicated-broken-sentence"
+    repair = Repair(rule, REASONS[rule], ctx.turn, position, 0, end, span, span.slice(ctx.source), text[:end])
+    return Paragraph(text, full.span, tuple(edits)), repair
 
 
-RULES: dict[str, RepairRule] = {"duplicated-broken-sentence": duplicated_broken_sentence}
-"""The catalogue of repair rules, in the order they run."""
+_REPEAT_WINDOW = 3
+_MIN_REPEAT_WORDS = 8
+
+
+def _norm(text: str) -> str:
+    return " ".join(_words(text))
+
+
+def repeated_paragraph(
+    paragraphs: Sequence[Paragraph], ctx: RuleContext
+) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
+    """Drop a paragraph that repeats (whole, or as one of its sentences) one of the three
+    paragraphs before it: a Kremlin pull-quote, or a post pasted twice.
+
+    At least eight words must repeat, so "Thank you." said twice is never touched.
+
+    >>> a = "We regard Turkey as a very important partner, and we are interested in a dialogue. We met often."
+    >>> b = "We regard Turkey as a very important partner, and we are interested in a dialogue."
+    >>> paras = [Paragraph(a, Span(0, len(a))), Paragraph(b, Span(len(a) + 2, len(a) + 2 + len(b)))]
+    >>> kept, (r,) = repeated_paragraph(paras, RuleContext(a + "\\n\\n" + b, 0, 0))
+    >>> len(kept), r.replacement
+    (1, '')
+    """
+    out: list[Paragraph] = []
+    repairs: list[Repair] = []
+    for para in paragraphs:
+        norm = _norm(para.text)
+        repeats = (
+            out
+            and not para.edits
+            and not para.text[:1].islower()  # a lower-case start continues a sentence
+            and len(norm.split()) >= _MIN_REPEAT_WORDS
+            and any(norm in _norm(prev.text) for prev in out[-_REPEAT_WINDOW:])
+        )
+        if not repeats:
+            out.append(para)
+            continue
+        host = out[-1]
+        index = ctx.first_index + len(repairs)
+        out[-1] = _attach_dropped(host, para, len(host.text), index)
+        rule = "repeated-paragraph"
+        repairs.append(
+            Repair(
+                rule, REASONS[rule], ctx.turn, len(out) - 1, len(host.text), len(host.text), para.span, para.text, ""
+            )
+        )
+    return tuple(out), tuple(repairs)
+
+
+def broken_paragraph(
+    paragraphs: Sequence[Paragraph], ctx: RuleContext
+) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
+    """Join a paragraph that stops mid-sentence to the next one when that one continues the
+    sentence (starts with a lower-case letter); the blank line becomes a space.
+
+    >>> src = "The minister said that the talks were\\n\\nuseful and frank."
+    >>> paras = [Paragraph(src[:37], Span(0, 37)), Paragraph(src[39:], Span(39, len(src)))]
+    >>> kept, (r,) = broken_paragraph(paras, RuleContext(src, 0, 0))
+    >>> kept[0].text, r.original
+    ('The minister said that the talks were useful and frank.', '\\n\\n')
+    """
+    out: list[Paragraph] = []
+    repairs: list[Repair] = []
+    for para in paragraphs:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev.edits
+            and not para.edits
+            and not ctx.source[prev.span.end : para.span.start].strip()
+            and para.text[:1].islower()
+            and not _TERMINAL.search(prev.text)
+            and len(_words(prev.text)) >= 3
+        ):
+            gap = Span(prev.span.end, para.span.start)
+            index = ctx.first_index + len(repairs)
+            at = len(prev.text)
+            edit = Edit(at, at + 1, gap.slice(ctx.source), gap, index)
+            out[-1] = Paragraph(prev.text + " " + para.text, Span(prev.span.start, para.span.end), (edit,))
+            rule = "broken-paragraph"
+            repairs.append(Repair(rule, REASONS[rule], ctx.turn, len(out) - 1, at, at + 1, gap, edit.original, " "))
+            continue
+        out.append(para)
+    return tuple(out), tuple(repairs)
+
+
+# --- inline rules: text inside a paragraph ----------------------------------------------
+
+_CAP = r"[A-ZА-ЯЁ]"
+_LOW = r"[a-zа-яё'’-]"
+_ROLE_RUN = rf"{_CAP}{_LOW}*(?:'(?![sS]\b)|’(?![sS]\b))?(?:(?: (?:of|the|по))* {_CAP}[\w-]*(?<![’'][sS])){{0,7}}"
+_HOVER_CARD = re.compile(
+    rf"\b(?P<last>{_CAP}{_LOW}+)(?P<card> (?P=last) (?P<first>{_CAP}[a-zа-яё-]+?)"
+    rf"(?: {_CAP}[a-zа-яё]+(?:вич|вна|ична|ич))?"  # patronymic
+    rf"(?P<glued>(?<=[a-zа-яё]){_ROLE_RUN})?"
+    rf"(?: (?P<role>{_ROLE_RUN}))?)(?=[’']s\b|[\s,.;:!?)\]]|$)"
+)
+
+
+@per_paragraph("hover-card")
+def hover_card(para: Paragraph, ctx: RuleContext) -> list[Change]:
+    """Remove a person card a web page injected after a name: the surname again, the given
+    name and the job title ("Barack Obama Obama Barack" → "Barack Obama").
+
+    >>> p = Paragraph("talks with former president Obama Obama Barack and others", Span(0, 57))
+    >>> hover_card([p], RuleContext("", 0, 0, role_words=frozenset({"president"})))[0][0].text
+    'talks with former president Obama and others'
+    """
+    changes: list[Change] = []
+    for m in _HOVER_CARD.finditer(para.text):
+        end = m.end()
+        if m["role"] is not None and m["role"].split()[0].casefold() not in ctx.role_words:
+            end = m.start("role") - 1  # capitalised words after the card go on with the sentence
+        if _free(para, m.start("card"), end):
+            changes.append((m.start("card"), end, ""))
+    return changes
+
+
+_WIDGET = re.compile(
+    rf"\s?(?:Смотрите также|See also|Дополнительно)\s+.{{3,240}}?\s(?:{DATE_RX})(?:,\s*\d{{1,2}}:\d{{2}})?",
+    re.IGNORECASE,
+)
+
+widget_text = _substitution_rule("widget-text", _WIDGET, lambda m: "")
+widget_text.__doc__ = """Remove a "See also" / "Смотрите также" widget (related-item title and date) that a
+scraper inlined into the text.
+
+>>> p = Paragraph("Мы договорились. Смотрите также Переговоры 13 марта 2025 года Дальше текст.", Span(0, 74))
+>>> widget_text([p], RuleContext("", 0, 0))[0][0].text
+'Мы договорились. Дальше текст.'
+"""
+
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+markdown_escape = _substitution_rule("markdown-escape", _MD_ESCAPE, lambda m: m.group(1))
+markdown_escape.__doc__ = """Remove Markdown's escape backslashes: ``\\[senior official\\]`` → ``[senior official]``.
+
+>>> p = Paragraph(r"Our speaker is \\[senior official\\].", Span(0, 35))
+>>> markdown_escape([p], RuleContext("", 0, 0))[0][0].text
+'Our speaker is [senior official].'
+"""
+
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+_SUSPECT = re.compile(r"[\u0080-\u00ff\u0100-\u017f\u0400-\u04ff\u2018-\u2122\ufffd]")
+
+
+@per_paragraph("mojibake")
+def mojibake(para: Paragraph, ctx: RuleContext) -> list[Change]:
+    """Fix text decoded with the wrong encoding, with ftfy (``doesnâ€™t`` → ``doesn’t``).
+
+    ftfy decides; this rule records each changed run as one repair.
+
+    >>> mojibake([Paragraph("It doesnâ€™t matter.", Span(0, 19))], RuleContext("", 0, 0))[0][0].text
+    'It doesn’t matter.'
+    """
+    if not _SUSPECT.search(para.text):
+        return []
+    fixed = ftfy.fix_text(para.text, _FTFY)
+    if fixed == para.text:
+        return []
+    matcher = difflib.SequenceMatcher(a=para.text, b=fixed, autojunk=False)
+    changes = [(i1, i2, fixed[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    return _merge_adjacent(changes)
+
+
+def _merge_adjacent(changes: list[Change]) -> list[Change]:
+    merged: list[Change] = []
+    for c in changes:
+        if merged and merged[-1][1] == c[0]:
+            s, _, r = merged[-1]
+            merged[-1] = (s, c[1], r + c[2])
+        else:
+            merged.append(c)
+    return merged
+
+
+_CONTROL = re.compile(r"[\u0080-\u009f\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]+")
+
+control_characters = _substitution_rule("control-characters", _CONTROL, lambda m: "")
+control_characters.__doc__ = """Remove control characters (C1 controls that survive ftfy, DEL).
+
+>>> control_characters([Paragraph("a\\x85b", Span(0, 3))], RuleContext("", 0, 0))[0][0].text
+'ab'
+"""
+
+_ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
+
+unicode_spaces = _substitution_rule(
+    "unicode-spaces", _ODD_SPACE, lambda m: "" if m.group()[0] in "\u200b\u2060\ufeff\u00ad" else " "
+)
+unicode_spaces.__doc__ = """No-break spaces become plain spaces; zero-width spaces and soft hyphens go.
+
+>>> unicode_spaces([Paragraph("Mr\\u00a0Smith\\u200b said", Span(0, 15))], RuleContext("", 0, 0))[0][0].text
+'Mr Smith said'
+"""
+
+_HYPHEN = re.compile(r"(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
+# prefixes written with a hyphen in the press ("non-nuclear", "co-authored", "socio-economic")
+_PREFIXES = frozenset("non anti co socio self ex vice semi quasi pseudo neo counter cross multi mid".split())
+_RATIO = 0.001  # a joined word this much rarer than its rarer part is a compound spelt as one
+
+
+@functools.cache
+def _dictionary(language: str) -> Mapping[str, int]:
+    """Word frequencies of a language (pyspellchecker's lists), loaded once, on first need."""
+    frequency = SpellChecker(language=language).word_frequency
+    return {word: frequency[word] for word in frequency}
+
+
+def _frequency(word: str) -> int:
+    language = "ru" if re.search("[\u0400-\u04ff]", word) else "en"
+    return _dictionary(language).get(word.casefold(), 0)
+
+
+def _hyphen_change(m: re.Match[str], ctx: RuleContext) -> Change:
+    """Join ``left-\nright``: keep the hyphen for a compound, drop it for a split word.
+
+    The document's own spelling decides first (does it write "self-defence" or
+    "international" elsewhere?), then pyspellchecker's word frequencies: a joined word that
+    is common for its parts ("somehow") was split; one the dictionary does not know, after a
+    first part that is a word ("data-driven", "self-defence"), is a compound.
+    """
+    left, right = m["left"], m["right"]
+    joined = (left + right).casefold()
+    if f"{left}-{right}".casefold() in ctx.words:
+        keep = True
+    elif joined in ctx.words:
+        keep = False
+    elif right[:1].isupper() or any(ch.isdigit() for ch in left + right) or left.casefold() in _PREFIXES:
+        keep = True
+    else:
+        f_joined, f_left, f_right = _frequency(joined), _frequency(left), _frequency(right)
+        if f_joined > 0:
+            # "somehow" is a word of its own; "follow-up" is rarer joined than its parts
+            keep = f_joined < _RATIO * min(f_left, f_right)
+        else:
+            # no such word joined: a compound when its first part is a word ("self-defence")
+            keep = f_left > 0 or left.casefold() in ctx.words
+    start = m.end("left") + (1 if keep else 0)
+    return (start, m.start("right"), "")
+
+
+@per_paragraph("hyphenation")
+def hyphenation(para: Paragraph, ctx: RuleContext) -> list[Change]:
+    """Join a word hyphenated at a line end. The hyphen goes when it only split the word
+    ("interna-\\ntional"); it stays, and only the line break goes, in a compound
+    ("self-\\ndefence", "Non-\\nProliferation"), as the document's own vocabulary tells.
+
+    >>> p = Paragraph("the interna-\\ntional order and self-\\ndefence", Span(0, 44))
+    >>> hyphenation([p], RuleContext("", 0, 0, words=frozenset({"international"})))[0][0].text
+    'the international order and self-defence'
+    """
+    return [_hyphen_change(m, ctx) for m in _outside_edits(para, _HYPHEN)]
+
+
+_LINE_BREAK = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0]*")
+_LIST_ITEM = re.compile(r"(?:[*•]\s|\d{1,3}[.)]\s)")
+_DASH_ITEM = re.compile(r"[-–—]\s")
+_MIN_WRAPPED_LINE = 30
+
+
+def _wrap_change(text: str, m: re.Match[str]) -> str | None:
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line = text[line_start : m.start()].strip()
+    following = text[m.end() :]
+    if len(line) < _MIN_WRAPPED_LINE or line.endswith((";", ":")) or _LIST_ITEM.match(following):
+        return None
+    if _DASH_ITEM.match(following) and _DASH_ITEM.match(line):
+        return None  # "- item" lines: a dashed list, not a dash carried to the next line
+    return " "
+
+
+@per_paragraph("hard-wrap")
+def hard_wrap(para: Paragraph, ctx: RuleContext) -> list[Change]:
+    """Replace a line break inside a paragraph by a space where the line was wrapped for
+    width: the line before it is long and does not end a list item (";" or ":"), and the
+    next line is not a list item. Lists of names, one per line, stay as they are.
+
+    >>> p = Paragraph("A reminder that this call will be on\\nbackground.", Span(0, 48))
+    >>> hard_wrap([p], RuleContext("", 0, 0))[0][0].text
+    'A reminder that this call will be on background.'
+    """
+    return [
+        (m.start(), m.end(), r)
+        for m in _outside_edits(para, _LINE_BREAK)
+        if (r := _wrap_change(para.text, m)) is not None
+    ]
+
+
+_SPACE_PUNCT = re.compile(r"(?<=\w)[ \u00a0]+(?=[,;:!?](?:\s|$|[\"”»’)])|\.(?:\s|$|[\"”»’)]))")
+
+space_before_punctuation = _substitution_rule("space-before-punctuation", _SPACE_PUNCT, lambda m: "")
+space_before_punctuation.__doc__ = """Remove the space a removed link left before punctuation ("Syria ." → "Syria.").
+
+>>> space_before_punctuation([Paragraph("On the one hand , we did .", Span(0, 26))], RuleContext("", 0, 0))[0][0].text
+'On the one hand, we did.'
+"""
+
+RULES: dict[str, RepairRule] = {
+    "duplicated-broken-sentence": duplicated_broken_sentence,
+    "repeated-paragraph": repeated_paragraph,
+    "broken-paragraph": broken_paragraph,
+    "hover-card": hover_card,
+    "widget-text": widget_text,
+    "markdown-escape": markdown_escape,
+    "mojibake": mojibake,
+    "control-characters": control_characters,
+    "unicode-spaces": unicode_spaces,
+    "hyphenation": hyphenation,
+    "hard-wrap": hard_wrap,
+    "space-before-punctuation": space_before_punctuation,
+}
+"""The catalogue of repair rules, in the order they run: structural rules first (they
+move whole paragraphs), then the rules that change text inside a paragraph."""
 
 
 def run_rules(
-    paragraphs: Sequence[Paragraph], source: str, turn: int, first_index: int, enabled: Sequence[str]
+    paragraphs: Sequence[Paragraph], ctx: RuleContext, enabled: Sequence[str]
 ) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
-    """Run the enabled rules in catalogue order over one turn's paragraphs."""
+    """Run the enabled rules in catalogue order over one turn's paragraphs.
+
+    Later rules move text around earlier repairs (a join renumbers paragraphs, a removed
+    space shifts offsets), so each repair's place is read back from its edits at the end.
+    """
     paras = tuple(paragraphs)
     repairs: tuple[Repair, ...] = ()
     for name, rule in RULES.items():
         if name in enabled:
-            paras, new = rule(paras, RuleContext(source, turn, first_index + len(repairs)))
+            paras, new = rule(paras, replace(ctx, first_index=ctx.first_index + len(repairs)))
             repairs += new
-    return paras, repairs
+    return paras, tuple(_placed(r, ctx.first_index + k, paras) for k, r in enumerate(repairs))
+
+
+def _placed(repair: Repair, index: int, paragraphs: Sequence[Paragraph]) -> Repair:
+    """The repair with its paragraph and offsets taken from where its edits are now."""
+    for i, para in enumerate(paragraphs):
+        edits = [e for e in para.edits if e.repair == index]
+        if edits:
+            start, end = min(e.start for e in edits), max(e.end for e in edits)
+            return replace(repair, paragraph=i, start=start, end=end, replacement=para.text[start:end])
+    return repair
+
+
+def apply_plan(source: str, plan: Iterable[Repair]) -> str:
+    """Replay a plan of repairs on the source text: each repair's ``original`` at its
+    ``source`` span becomes its ``replacement``. Like ftfy's ``apply_plan``.
+
+    >>> r = Repair("hard-wrap", REASONS["hard-wrap"], 0, 0, 5, 6, Span(5, 6), "\\n", " ")
+    >>> apply_plan("Hello\\nworld", [r])
+    'Hello world'
+    """
+    out: list[str] = []
+    pos = 0
+    for r in sorted(plan, key=lambda r: (r.source.start, r.source.end)):
+        if r.source.start < pos or source[r.source.start : r.source.end] != r.original:
+            raise ValueError(f"repair {r.rule} at {r.source.start}-{r.source.end} does not fit the source text")
+        out.append(source[pos : r.source.start])
+        out.append(r.replacement)
+        pos = r.source.end
+    out.append(source[pos:])
+    return "".join(out)

@@ -53,7 +53,18 @@ def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
 
 
 def _paragraph(text: str, span: Span, vocab: Vocabulary) -> Paragraph:
-    return Paragraph(text, span, (), find_incidents(text, vocab))
+    return Paragraph(text, span)
+
+
+def with_incidents(para: Paragraph, vocab: Vocabulary) -> Paragraph:
+    """The paragraph with the stage directions of its (repaired) text; a stage direction
+    that overlaps a repair is left unmarked, its text stays in the paragraph."""
+    found = tuple(
+        inc
+        for inc in find_incidents(para.text, vocab)
+        if not any((e.start < inc.end and inc.start < e.end) or inc.start < e.start < inc.end for e in para.edits)
+    )
+    return Paragraph(para.text, para.span, para.edits, found)
 
 
 def read_turns(
@@ -78,12 +89,11 @@ def read_turns(
         text = raw.text[skip:]
         start = raw.span.start + skip
         if not text.strip():
-            blocks.append(Block(BlockKind.CHROME, raw.span, raw.text))
+            blocks.append(Block(BlockKind.CHROME, raw.span, raw.text))  # markers alone
             continue
         label = find_label(text, vocab, people.known_names())
         if label is None:
             para = _paragraph(text, Span(start, raw.span.end), vocab)
-            blocks.append(Block(BlockKind.PARAGRAPH, para.span, para.text))
             if asks:
                 pid = people.anonymous(vocab.anonymous_labels["question"])
                 drafts.append(TurnDraft(pid, None, None, TurnKind.QUESTION, [para]))
@@ -106,9 +116,7 @@ def read_turns(
         paragraphs = []
         if rest.strip():
             rest_start = start + label.end
-            para = _paragraph(rest, Span(rest_start, raw.span.end), vocab)
-            paragraphs.append(para)
-            blocks.append(Block(BlockKind.PARAGRAPH, para.span, para.text))
+            paragraphs.append(_paragraph(rest, Span(rest_start, raw.span.end), vocab))
         drafts.append(TurnDraft(speaker, label.text, label_span, kind, paragraphs))
     if lead:
         # text before the first label is the headline author's (opening remarks), else unattributed
