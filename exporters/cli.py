@@ -9,35 +9,41 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
-import tempfile
 import textwrap
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from transcript_model import PROFILES, RULES, Transcript, UnreadableInputError, decode, parse
 
-from .jsonld import to_jsonld
-from .tei import ExportError, to_tei
-from .validation import Issue, IssueSeverity, XmlInputError, errors, parse_xml, validate_jsonld, validate_tei
+from .corpus import (
+    EXPORT_GLOBS,
+    JSONLD_SUFFIX,
+    TEI_SUFFIX,
+    TEXT_GLOBS,
+    Cache,
+    ConvertOptions,
+    FileResult,
+    SchemaError,
+    _convert_task,
+    _validate_task,
+    convert_bytes,
+    discover,
+    jing_validate,
+    load_checks,
+    read_bytes,
+    run_parallel,
+)
+from .reports import REPORTS, Progress, Summary, emit, json_report, junit_report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-TEI_SUFFIX, JSONLD_SUFFIX = ".tei.xml", ".jsonld"
+CACHE_NAME = ".transcript-cache.json"
 
 
 class UsageError(Exception):
     """Bad arguments: reported on stderr with exit code 2."""
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    suffix: str
-    data: bytes
-    issues: list[Issue]
 
 
 # ------------------------------------------------------------------------- helpers
@@ -58,57 +64,67 @@ def _read_input(name: str, profile: str | None, skip: Sequence[str] = ()) -> Tra
     return parse(decode(data, source=name), source=name, profile=profile, repairs=repairs)
 
 
-def serialise_jsonld(doc: dict[str, Any]) -> bytes:
-    """Deterministic JSON text: keys in the exporter's order, UTF-8, two-space indent."""
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def _jobs(value: int | None) -> int:
+    return max(1, value if value is not None else (os.cpu_count() or 1))
 
 
-def _outputs(t: Transcript, to: str) -> list[Output]:
-    outs: list[Output] = []
-    if to in ("tei", "both"):
-        tei = to_tei(t)
-        outs.append(Output(TEI_SUFFIX, tei, validate_tei(tei)))
-    if to in ("jsonld", "both"):
-        doc = to_jsonld(t)
-        outs.append(Output(JSONLD_SUFFIX, serialise_jsonld(doc), validate_jsonld(doc)))
-    return outs
+def _finish(results: list[FileResult], summary: Summary, args: argparse.Namespace, verb: str) -> int:
+    if args.report == "json":
+        print(json_report(sorted(results, key=lambda r: r.path), summary))
+    elif args.report == "junit":
+        print(junit_report(sorted(results, key=lambda r: r.path), summary, f"transcript {args.command}"))
+    if not args.quiet or summary.by_status["invalid"] or summary.by_status["error"]:
+        print(summary.line(verb), file=sys.stderr)
+    if summary.by_status["error"]:
+        return EXIT_USAGE
+    return EXIT_INVALID if summary.by_status["invalid"] else EXIT_OK
 
 
-def output_stem(name: str) -> str:
-    """``talk.txt`` → ``talk``; ``-`` → ``stdin``."""
-    if name == "-":
-        return "stdin"
-    base = os.path.basename(name.rstrip("/\\")) or "transcript"
-    stem, ext = os.path.splitext(base)
-    return stem if ext.lower() in (".txt", ".text", ".md", ".html", ".htm") and stem else base
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
-    so readers see either the old file or the whole new one, never a part."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+def _run(
+    args: argparse.Namespace,
+    task: Callable[[tuple[str, str | None]], FileResult],
+    items: list[tuple[str, str | None]],
+    *,
+    state: dict[str, Any],
+    cache: Cache | None,
+    verb: str,
+) -> int:
+    summary = Summary()
+    progress = Progress(len(items), sys.stderr, not args.quiet)
+    results: list[FileResult] = []
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _report(issues: Sequence[Issue], name: str, stream: TextIO) -> None:
-    for issue in issues:
-        print(issue.format(name), file=stream)
+        for result in run_parallel(task, items, _jobs(args.jobs), state):
+            summary.add(result)
+            if cache is not None:
+                cache.update(result)
+            if args.report in ("json", "junit"):
+                results.append(result)  # the report needs them all
+            else:
+                # validate reports on stdout; convert's problems are errors, on stderr
+                emit(
+                    args.report,
+                    result,
+                    sys.stderr if verb == "converted" else sys.stdout,
+                    quiet=args.quiet or verb == "converted",
+                )
+            if not args.quiet and args.report == "text" and result.outputs and result.status != "skipped":
+                for out in result.outputs:
+                    print(f"{result.path} -> {out}", file=sys.stderr)
+            progress.update(summary)
+    except KeyboardInterrupt:
+        progress.done()
+        if cache is not None:
+            cache.save()
+        print(
+            f"transcript: interrupted after {summary.files} of {len(items)} files; every file written is complete; "
+            "run again with --changed-only to do the rest",
+            file=sys.stderr,
+        )
+        return 130
+    progress.done()
+    if cache is not None:
+        cache.save()
+    return _finish(results, summary, args, verb)
 
 
 # ------------------------------------------------------------------------ commands
@@ -116,113 +132,84 @@ def _report(issues: Sequence[Issue], name: str, stream: TextIO) -> None:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     to_stdout = args.output == "-"
-    if to_stdout and args.to == "both":
-        raise UsageError("-o - writes one document to stdout: choose --to tei or --to jsonld")
-    if to_stdout and len(args.inputs) > 1:
-        raise UsageError("-o - writes one document to stdout: give a single input")
+    if to_stdout:
+        return _convert_to_stdout(args)
     outdir = Path(args.output)
-    if not to_stdout and not outdir.is_dir():
+    if not outdir.is_dir():
         raise UsageError(f"{outdir}: output folder does not exist")
-    inputs = [Path(i) for i in args.inputs if i != "-"]
-    status = EXIT_OK
-    for name in args.inputs:
-        try:
-            transcript = _read_input(name, args.profile, args.no_repair)
-            outs = _outputs(transcript, args.to)
-        except UnreadableInputError as exc:
-            print(f"{exc}", file=sys.stderr)
-            status = max(status, EXIT_USAGE)
-            continue
-        except ExportError as exc:
-            print(f"{name}: {exc}", file=sys.stderr)
-            status = max(status, EXIT_INVALID)
-            continue
-        for w in transcript.diagnostics:
-            line = f":{w.line}" if w.line else ""
-            print(f"{name}{line}: {w.severity.value}: {w.message} [{w.code}]", file=sys.stderr)
-        stem = output_stem(name)
-        bad = False
-        for out in outs:
-            problems = errors(out.issues)
-            if problems:
-                bad = True
-                _report(problems, stem + out.suffix, sys.stderr)
-        if bad:
-            print(f"{name}: not written: the export does not validate (a bug: please report it)", file=sys.stderr)
-            status = max(status, EXIT_INVALID)
-            continue
-        if to_stdout:
-            sys.stdout.buffer.write(outs[0].data)
-            sys.stdout.flush()
-            continue
-        for out in outs:
-            target = outdir / (stem + out.suffix)
-            if any(_same_file(target, i) for i in inputs):
-                print(f"{target}: refusing to overwrite an input file", file=sys.stderr)
-                status = max(status, EXIT_USAGE)
-                continue
-            write_atomically(target, out.data)
-            if not args.quiet:
-                print(f"{name} -> {target}", file=sys.stderr)
-    return status
+    items = list(discover(args.inputs, args.glob or TEXT_GLOBS))
+    inputs = frozenset(os.path.abspath(p) for p, _ in items if p != "-")
+    _remove_stale_temporaries(outdir)
+    opts = ConvertOptions(str(outdir), args.to, args.profile, tuple(args.no_repair))
+    cache = (
+        Cache(Path(args.cache_dir or outdir) / CACHE_NAME, f"convert:{opts.to}:{opts.profile}:{opts.skip_rules}")
+        if args.changed_only
+        else None
+    )
+    state = {"options": opts, "inputs": inputs, "cache": cache.entries if cache else {}}
+    return _run(args, _convert_task, items, state=state, cache=cache, verb="converted")
 
 
-def detect_kind(path: str, data: bytes) -> str | None:
-    """``"tei"`` or ``"jsonld"`` from the first non-blank byte, else from the file name."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
-        return "tei"
-    if head in (b"{", b"["):
-        return "jsonld"
-    low = path.lower()
-    if low.endswith((".xml", ".tei")):
-        return "tei"
-    if low.endswith((".json", ".jsonld")):
-        return "jsonld"
-    return None
+def _convert_to_stdout(args: argparse.Namespace) -> int:
+    if args.to == "both":
+        raise UsageError("-o - writes one document to stdout: choose --to tei or --to jsonld")
+    if len(args.inputs) != 1 or os.path.isdir(args.inputs[0]):
+        raise UsageError("-o - writes one document to stdout: give a single input file")
+    name = args.inputs[0]
+    try:
+        data = read_bytes(name)
+    except OSError as exc:
+        print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    outputs, issues, status = convert_bytes(
+        name, data, ConvertOptions("-", args.to, args.profile, tuple(args.no_repair))
+    )
+    for issue in issues:
+        print(issue.format(name), file=sys.stderr)
+    if status != "valid":
+        return EXIT_USAGE if status == "error" else EXIT_INVALID
+    sys.stdout.buffer.write(outputs[0][1])
+    sys.stdout.flush()
+    return EXIT_OK
 
 
-def validate_bytes(path: str, data: bytes) -> list[Issue]:
-    """Validate one file's bytes as TEI or JSON-LD (detected); raise UsageError if neither."""
-    kind = detect_kind(path, data)
-    if kind == "tei":
-        try:
-            return validate_tei(parse_xml(data))
-        except XmlInputError as exc:
-            return [exc.issue]
-    if kind == "jsonld":
-        try:
-            doc = json.loads(data.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            return [Issue(IssueSeverity.ERROR, f"not UTF-8 (byte at offset {exc.start})", "json")]
-        except json.JSONDecodeError as exc:
-            return [Issue(IssueSeverity.ERROR, f"not valid JSON: {exc.msg}", "json", exc.lineno, exc.colno)]
-        return validate_jsonld(doc)
-    raise UsageError(f"{path}: neither TEI XML nor JSON-LD (expected a file starting with '<' or '{{')")
+def _remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files a killed run may have left (``.name.tei.xml.abc123.tmp``)."""
+    for folder, _, files in os.walk(outdir):
+        for name in files:
+            if (
+                name.startswith(".")
+                and name.endswith(".tmp")
+                and (TEI_SUFFIX + "." in name or JSONLD_SUFFIX + "." in name)
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    status = EXIT_OK
-    for path in args.files:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-            status = max(status, EXIT_USAGE)
-            continue
-        try:
-            issues = validate_bytes(path, data)
-        except UsageError as exc:
-            print(str(exc), file=sys.stderr)
-            status = max(status, EXIT_USAGE)
-            continue
-        _report(issues, path, sys.stdout)
-        if errors(issues):
-            status = max(status, EXIT_INVALID)
-        elif not args.quiet:
-            print(f"{path}: valid", file=sys.stdout)
-    return status
+    users = bool(args.rng or args.sch or args.schema or args.tei_all)
+    try:
+        checks = load_checks(
+            rng=args.rng,
+            sch=args.sch,
+            schema=args.schema,
+            tei_all=args.tei_all,
+            ours=args.also_ours or not users,
+            timeout=args.schema_timeout,
+            progress=(lambda msg: None) if args.quiet else (lambda msg: print(f"transcript: {msg}", file=sys.stderr)),
+        )
+    except SchemaError as exc:
+        raise UsageError(str(exc)) from None
+    items = list(discover(args.files, args.glob or EXPORT_GLOBS))
+    cache = Cache(Path(args.cache_dir or ".") / CACHE_NAME, "validate:" + checks.key) if args.changed_only else None
+    if checks.jing_rng:
+        checks.jing_issues = {}
+        tei_paths = [p for p, _ in items if p.lower().endswith((".xml", ".tei"))]
+        for schema in checks.jing_rng:
+            for path, found in jing_validate(schema, tei_paths).items():
+                checks.jing_issues.setdefault(path, []).extend(found)
+    state = {"checks": checks, "cache": cache.entries if cache else {}}
+    return _run(args, _validate_task, items, state=state, cache=cache, verb="validated")
 
 
 def summary(t: Transcript) -> str:
@@ -307,14 +294,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     profiles = sorted(PROFILES)
 
-    conv = sub.add_parser("convert", help="convert transcripts to TEI and JSON-LD (validated before writing)")
-    conv.add_argument("inputs", nargs="+", metavar="INPUT", help="transcript text files ('-' for stdin)")
+    def corpus_options(p: argparse.ArgumentParser, globs: Sequence[str]) -> None:
+        p.add_argument(
+            "--glob",
+            action="append",
+            metavar="PATTERN",
+            help=f"file names to take from folders (default: {' '.join(globs)})",
+        )
+        p.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: all cores)")
+        p.add_argument("--report", choices=REPORTS, default="text", help="how to report (default: text)")
+        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, print only problems")
+        p.add_argument("--changed-only", action="store_true", help="skip files unchanged since the last successful run")
+        p.add_argument(
+            "--cache-dir", metavar="DIR", help="where --changed-only keeps its cache (default: the output folder, or .)"
+        )
+
+    conv = sub.add_parser(
+        "convert", help="convert transcripts (files or folders) to TEI and JSON-LD, validated before writing"
+    )
+    conv.add_argument("inputs", nargs="+", metavar="INPUT", help="transcript files or folders ('-' for stdin)")
     conv.add_argument(
         "-o", "--output", default=".", metavar="OUTDIR", help="output folder, or '-' for stdout (default: .)"
     )
     conv.add_argument("--to", choices=("tei", "jsonld", "both"), default="both", help="what to write (default: both)")
     conv.add_argument("--profile", choices=profiles, help="force a publisher profile (default: detect)")
-    conv.add_argument("-q", "--quiet", action="store_true", help="do not list written files")
     conv.add_argument(
         "--no-repair",
         action="append",
@@ -323,11 +326,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RULE",
         help="switch a repair rule off (repeatable); rules: " + ", ".join(RULES),
     )
+    corpus_options(conv, TEXT_GLOBS)
     conv.set_defaults(func=cmd_convert)
 
-    val = sub.add_parser("validate", help="validate TEI or JSON-LD files against the bundled schemas")
-    val.add_argument("files", nargs="+", metavar="FILE")
-    val.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    val = sub.add_parser("validate", help="validate TEI or JSON-LD files or folders against schemas")
+    val.add_argument("files", nargs="+", metavar="FILE", help="TEI or JSON-LD files or folders")
+    val.add_argument(
+        "--rng", action="append", default=[], metavar="FILE", help="a RELAX NG schema for TEI (instead of ours)"
+    )
+    val.add_argument(
+        "--sch", action="append", default=[], metavar="FILE", help="an ISO Schematron schema (XSLT 1.0 binding)"
+    )
+    val.add_argument(
+        "--schema", action="append", default=[], metavar="FILE", help="a JSON Schema for JSON-LD (instead of ours)"
+    )
+    val.add_argument("--tei-all", metavar="PATH", help="the official tei_all.rng (loaded once, about 10 s)")
+    val.add_argument("--also-ours", action="store_true", help="check our bundled schemas as well as the given ones")
+    val.add_argument(
+        "--schema-timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="give up compiling a RELAX NG schema after S s and use jing (default: 60)",
+    )
+    corpus_options(val, EXPORT_GLOBS)
     val.set_defaults(func=cmd_validate)
 
     show = sub.add_parser("show", help="print a readable summary of how a transcript parses")

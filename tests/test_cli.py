@@ -71,8 +71,8 @@ def test_only_requested_format(capsys: pytest.CaptureFixture[str], example: Path
     ("content", "message"),
     [
         (b"", "the input is empty"),
-        (b"\x00\x01binary", ":1: binary data"),
-        ("Вопрос: Как?\n\nОтвет: Так.".encode("cp1251"), ":1: not valid UTF-8"),
+        (b"\x00\x01binary", ":1: error: binary data"),
+        ("Вопрос: Как?\n\nОтвет: Так.".encode("cp1251"), ":1: error: not valid UTF-8"),
     ],
 )
 def test_unreadable_inputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, message: str) -> None:
@@ -86,7 +86,7 @@ def test_unreadable_inputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, c
 
 def test_missing_input_and_missing_outdir(capsys: pytest.CaptureFixture[str], tmp_path: Path, example: Path) -> None:
     code, _, err = run(capsys, "convert", str(tmp_path / "nope.txt"), "-o", str(tmp_path))
-    assert code == 2 and "nope.txt: cannot read: No such file or directory" in err
+    assert code == 2 and "nope.txt: error: cannot read: No such file or directory [read]" in err
     code, _, err = run(capsys, "convert", str(example), "-o", str(tmp_path / "nowhere"))
     assert code == 2 and "output folder does not exist" in err
 
@@ -141,9 +141,10 @@ def test_validate_reports_problems_with_locations(
 def test_validate_unknown_kind_and_missing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("just text")
-    code, _, err = run(capsys, "validate", str(other), str(tmp_path / "missing.xml"))
+    code, out, err = run(capsys, "validate", str(other), str(tmp_path / "missing.xml"))
     assert code == 2
-    assert "neither TEI XML nor JSON-LD" in err and "missing.xml: cannot read" in err
+    assert "neither TEI XML nor JSON-LD" in out and "missing.xml: error: cannot read" in out
+    assert "2 files validated; 2 error" in err
 
 
 def test_bad_json_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -178,8 +178,10 @@ def _repair(
     turns: list[Turn] = []
     repairs: list[Repair] = []
     # the document's vocabulary, without the halves of words split at line ends
-    found = _WORDS.findall(_LINE_END_SPLIT.sub(" ", source))
-    words = frozenset(w.casefold() for token in found for w in (token, *token.split("-")))
+    words: frozenset[str] = frozenset()
+    if _LINE_END_SPLIT.search(source):  # only hyphenation consults the vocabulary
+        found = _WORDS.findall(_LINE_END_SPLIT.sub(" ", source))
+        words = frozenset(w.casefold() for token in found for w in (token, *token.split("-")))
     for t, draft in enumerate(drafts):
         ctx = RuleContext(source, t, len(repairs), words, vocab.role_words)
         paragraphs, made = run_rules(draft.paragraphs, ctx, enabled)

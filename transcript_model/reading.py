@@ -12,6 +12,13 @@ import re
 from .errors import UnreadableInputError
 
 _BOM = "\ufeff"
+# UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
+_UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 def normalise_newlines(text: str) -> str:
@@ -52,20 +59,30 @@ def _line_of(data: bytes, offset: int) -> int:
 
 
 def decode(data: bytes, *, source: str | None = None) -> str:
-    """Decode the bytes of a transcript: UTF-8 with or without a BOM, any newline style.
+    """Decode the bytes of a transcript: UTF-8 with or without a BOM, UTF-16 or UTF-32 with
+    their BOM, any newline style.
 
     Raises :class:`UnreadableInputError` naming the line of the first undecodable byte, or
     when the data is empty or binary (contains NUL bytes).
     """
     if not data.strip():
         raise UnreadableInputError("the input is empty: expected transcript text", source=source)
-    nul = data.find(b"\x00")
+    nul = -1 if data.startswith(tuple(b for b, _ in _UNICODE_BOMS)) else data.find(b"\x00")
     if nul != -1:
         raise UnreadableInputError(
             f"binary data (NUL byte at offset {nul}): expected UTF-8 text",
             source=source,
             line=_line_of(data, nul),
         )
+    for bom, codec in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return normalise_newlines(data[len(bom) :].decode(codec))
+            except UnicodeDecodeError as exc:
+                raise UnreadableInputError(
+                    f"not valid {codec.upper()} after its byte order mark (offset {exc.start + len(bom)})",
+                    source=source,
+                ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,459 @@
+"""Whole corpora: find files, convert or validate them in parallel, stream the results.
+
+Schemas are compiled once, in the parent, before the worker processes are forked, so a
+corpus run pays for ``tei_all`` once. A schema that cannot be compiled within a time limit
+(lxml never finishes some) is handed to an installed ``jing``, or reported, never waited
+for. Results stream back one file at a time; nothing grows with the size of the corpus but
+the per-file summaries the reports need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from transcript_model import RULES, UnreadableInputError, decode, parse
+from transcript_model import __version__ as tool_version
+
+from .jsonld import to_jsonld
+from .resources import JSONLD_SCHEMA, TEI_RNG, TEI_SCH, schema_path
+from .tei import ExportError, to_tei
+from .validation import (
+    Issue,
+    IssueSeverity,
+    RelaxNGValidator,
+    SchematronValidator,
+    XmlInputError,
+    errors,
+    parse_xml,
+    relaxng,
+    validate_jsonld,
+    validate_tei,
+)
+
+TEXT_GLOBS = ("*.txt", "*.text", "*.md", "*.html", "*.htm")
+EXPORT_GLOBS = ("*.xml", "*.tei", "*.jsonld", "*.json")
+TEI_SUFFIX, JSONLD_SUFFIX = ".tei.xml", ".jsonld"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What happened to one file: ``valid``, ``invalid``, ``error`` (unreadable) or ``skipped``."""
+
+    path: str
+    status: str
+    issues: list[Issue] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    digest: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("valid", "skipped")
+
+
+def read_issue(message: str, line: int | None = None) -> Issue:
+    return Issue(IssueSeverity.ERROR, message, "read", line)
+
+
+# ------------------------------------------------------------------------- discovery
+
+
+def discover(paths: Sequence[str], globs: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """Files to process, in a stable order: ``(path, root)`` where ``root`` is the folder
+    given on the command line (``None`` for a file given directly). Folders are walked
+    without following symbolic links, so a link loop cannot trap the walk."""
+    for given in paths:
+        if given == "-" or not os.path.isdir(given):
+            yield given, None
+            continue
+        for folder, dirs, files in os.walk(given, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                if any(fnmatch.fnmatch(name, g) for g in globs):
+                    yield os.path.join(folder, name), given
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+# -------------------------------------------------------------------------- schemas
+
+
+@dataclass(slots=True)
+class Checks:
+    """The schemas a validation run checks against, compiled once, before forking."""
+
+    ours: bool = True
+    rng: list[RelaxNGValidator] = field(default_factory=list)
+    jing_rng: list[str] = field(default_factory=list)  # schemas handed to jing
+    sch: list[SchematronValidator] = field(default_factory=list)
+    json_schema: Any = None
+    jing_issues: dict[str, list[Issue]] = field(default_factory=dict)
+    key: str = ""
+
+    def validate(self, path: str, data: bytes) -> list[Issue]:
+        kind = detect_kind(path, data)
+        if kind == "tei":
+            try:
+                tree = parse_xml(data)
+            except XmlInputError as exc:
+                return [exc.issue]
+            issues = validate_tei(tree) if self.ours else []
+            for v in self.rng:
+                issues.extend(v.validate(tree))
+            for s in self.sch:
+                issues.extend(s.validate(tree))
+            issues.extend(self.jing_issues.get(path, []))
+            return issues
+        if kind == "jsonld":
+            try:
+                doc = json.loads(data.decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                return [Issue(IssueSeverity.ERROR, f"not UTF-8 (byte at offset {exc.start})", "json")]
+            except json.JSONDecodeError as exc:
+                return [Issue(IssueSeverity.ERROR, f"not valid JSON: {exc.msg}", "json", exc.lineno, exc.colno)]
+            issues = validate_jsonld(doc) if self.ours else []
+            if self.json_schema is not None:
+                issues.extend(
+                    Issue(
+                        IssueSeverity.ERROR,
+                        e.message,
+                        f"json-schema:{e.validator}",
+                        path="$" + "".join(f"[{p!r}]" for p in e.absolute_path),
+                    )
+                    for e in self.json_schema.iter_errors(doc)
+                )
+            return issues
+        return [read_issue("neither TEI XML nor JSON-LD (expected a file starting with '<' or '{')")]
+
+
+def detect_kind(path: str, data: bytes) -> str | None:
+    """``"tei"`` or ``"jsonld"`` from the first non-blank byte, else from the file name."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        return "tei"
+    if head in (b"{", b"["):
+        return "jsonld"
+    low = path.lower()
+    if low.endswith((".xml", ".tei")):
+        return "tei"
+    if low.endswith((".json", ".jsonld")):
+        return "jsonld"
+    return None
+
+
+class SchemaError(Exception):
+    """A user schema cannot be used (not found, invalid, or too slow to compile without jing)."""
+
+
+def _compiles_in_time(path: str, timeout: float) -> bool:
+    """Whether lxml compiles a RELAX NG schema within ``timeout`` seconds (tried in a child)."""
+    code = "import sys; from lxml import etree; etree.RelaxNG(etree.parse(sys.argv[1]))"
+    try:
+        proc = subprocess.run([sys.executable, "-c", code, path], capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    if proc.returncode != 0:
+        last = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unknown error"]
+        raise SchemaError(f"{path}: not a usable RELAX NG schema: {last[0]}")
+    return True
+
+
+def load_checks(
+    *,
+    rng: Sequence[str] = (),
+    sch: Sequence[str] = (),
+    schema: Sequence[str] = (),
+    tei_all: str | None = None,
+    ours: bool = True,
+    timeout: float = 60.0,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Checks:
+    """Compile every schema of a run once. Raises :class:`SchemaError` with a clear message."""
+    checks = Checks(ours=ours)
+    keys = [
+        tool_version,
+        *(f"{name}:{digest_of(schema_path(name).read_bytes())}" for name in (TEI_RNG, TEI_SCH, JSONLD_SCHEMA)),
+    ]
+    rngs = [*rng, *([tei_all] if tei_all else [])]
+    for path in rngs:
+        if not os.path.isfile(path):
+            raise SchemaError(f"{path}: RELAX NG schema not found")
+        keys.append(f"rng:{digest_of(Path(path).read_bytes())}")
+        known_fast = tei_all is not None and path == tei_all
+        if known_fast or _compiles_in_time(path, timeout):
+            if known_fast:
+                progress(f"loading {path} (tei_all takes about 10 s; once for the whole run)")
+            checks.rng.append(relaxng(os.path.abspath(path)))
+        elif shutil.which("jing"):
+            progress(f"{path}: lxml cannot compile it within {timeout:.0f} s; validating with jing instead")
+            checks.jing_rng.append(path)
+        else:
+            raise SchemaError(
+                f"{path}: lxml cannot compile this RELAX NG schema within {timeout:.0f} s and jing is not installed; "
+                "install jing (apt-get install jing) or raise --schema-timeout"
+            )
+    for path in sch:
+        if not os.path.isfile(path):
+            raise SchemaError(f"{path}: Schematron schema not found")
+        keys.append(f"sch:{digest_of(Path(path).read_bytes())}")
+        try:
+            checks.sch.append(SchematronValidator(path))
+        except Exception as exc:  # lxml raises several types for bad or XSLT 2 Schematron
+            raise SchemaError(
+                f"{path}: cannot use this Schematron ({type(exc).__name__}: {exc}); "
+                "lxml runs ISO Schematron with the XSLT 1.0 query binding only"
+            ) from None
+    for path in schema:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                doc = json.load(fh)
+            cls = jsonschema.validators.validator_for(doc)
+            cls.check_schema(doc)
+        except (OSError, ValueError, jsonschema.SchemaError) as exc:
+            raise SchemaError(f"{path}: not a usable JSON Schema: {exc}") from None
+        keys.append(f"json:{digest_of(json.dumps(doc, sort_keys=True).encode())}")
+        checks.json_schema = cls(doc, format_checker=cls.FORMAT_CHECKER)
+    checks.key = digest_of("\n".join(keys).encode())
+    return checks
+
+
+# ------------------------------------------------------------------------- the tasks
+
+
+@dataclass(slots=True)
+class ConvertOptions:
+    outdir: str
+    to: str = "both"
+    profile: str | None = None
+    skip_rules: tuple[str, ...] = ()
+
+
+def output_stem(name: str) -> str:
+    """``talk.txt`` → ``talk``; ``-`` → ``stdin``."""
+    if name == "-":
+        return "stdin"
+    base = os.path.basename(name.rstrip("/\\")) or "transcript"
+    stem, ext = os.path.splitext(base)
+    return stem if ext.lower() in (".txt", ".text", ".md", ".html", ".htm") and stem else base
+
+
+def output_base(path: str, root: str | None, outdir: str) -> Path:
+    """Where a converted file goes: its folder relative to the folder given, under OUTDIR."""
+    rel = os.path.relpath(os.path.dirname(path), root) if root else "."
+    return Path(outdir) / rel / output_stem(path)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and a rename: readers see the old
+    file or the whole new one, never a part, even if the process is killed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def serialise_jsonld(doc: dict[str, Any]) -> bytes:
+    """Deterministic JSON text: keys in the exporter's order, UTF-8, two-space indent."""
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def convert_bytes(name: str, data: bytes, opts: ConvertOptions) -> tuple[list[tuple[str, bytes]], list[Issue], str]:
+    """Convert one input: ``(outputs as (suffix, bytes), issues, status)``."""
+    try:
+        t = parse(
+            decode(data, source=name),
+            source=name,
+            profile=opts.profile,
+            repairs=[r for r in RULES if r not in opts.skip_rules],
+        )
+    except UnreadableInputError as exc:
+        return [], [read_issue(exc.reason, exc.line)], "error"
+    issues = [Issue(IssueSeverity.WARNING, d.message, d.code, d.line) for d in t.diagnostics]
+    outputs: list[tuple[str, bytes]] = []
+    try:
+        if opts.to in ("tei", "both"):
+            tei = to_tei(t)
+            problems = errors(validate_tei(tei))
+            issues.extend(problems)
+            outputs.append((TEI_SUFFIX, tei))
+        if opts.to in ("jsonld", "both"):
+            doc = to_jsonld(t)
+            problems = errors(validate_jsonld(doc))
+            issues.extend(problems)
+            outputs.append((JSONLD_SUFFIX, serialise_jsonld(doc)))
+    except ExportError as exc:
+        return [], [*issues, Issue(IssueSeverity.ERROR, str(exc), "export")], "invalid"
+    if errors(issues):
+        return [], issues, "invalid"
+    return outputs, issues, "valid"
+
+
+# ---------------------------------------------------------------- parallel execution
+
+_WORKER: dict[str, Any] = {}
+
+
+def _validate_task(item: tuple[str, str | None]) -> FileResult:
+    path, _ = item
+    checks: Checks = _WORKER["checks"]
+    cache: dict[str, Any] = _WORKER["cache"]
+    start = time.perf_counter()
+    try:
+        data = read_bytes(path)
+    except OSError as exc:
+        return FileResult(path, "error", [read_issue(f"cannot read: {exc.strerror or exc}")])
+    digest = digest_of(data)
+    if cache.get(os.path.abspath(path)) == digest:
+        return FileResult(path, "skipped", digest=digest)
+    issues = checks.validate(path, data)
+    status = "invalid" if errors(issues) else "valid"
+    if any(i.rule == "read" for i in issues):
+        status = "error"  # not a TEI or JSON-LD file at all
+    return FileResult(path, status, issues, seconds=time.perf_counter() - start, digest=digest)
+
+
+def _convert_task(item: tuple[str, str | None]) -> FileResult:
+    path, root = item
+    opts: ConvertOptions = _WORKER["options"]
+    cache: dict[str, Any] = _WORKER["cache"]
+    inputs: frozenset[str] = _WORKER["inputs"]
+    start = time.perf_counter()
+    try:
+        data = read_bytes(path)
+    except IsADirectoryError:
+        return FileResult(path, "error", [read_issue("is a directory: expected a transcript file")])
+    except OSError as exc:
+        return FileResult(path, "error", [read_issue(f"cannot read: {exc.strerror or exc}")])
+    digest = digest_of(data)
+    base = output_base(path, root, opts.outdir)
+    targets = [Path(str(base) + s) for s in _suffixes(opts.to)]
+    if cache.get(os.path.abspath(path)) == digest and all(t.exists() for t in targets):
+        return FileResult(path, "skipped", outputs=[str(t) for t in targets], digest=digest)
+    outputs, issues, status = convert_bytes(path, data, opts)
+    written: list[str] = []
+    for suffix, payload in outputs:
+        target = Path(str(base) + suffix)
+        if os.path.abspath(target) in inputs:
+            issues.append(read_issue(f"{target}: refusing to overwrite an input file"))
+            status = "error"
+            continue
+        write_atomically(target, payload)
+        written.append(str(target))
+    return FileResult(path, status, issues, written, time.perf_counter() - start, digest)
+
+
+def _suffixes(to: str) -> list[str]:
+    return {"tei": [TEI_SUFFIX], "jsonld": [JSONLD_SUFFIX]}.get(to, [TEI_SUFFIX, JSONLD_SUFFIX])
+
+
+def run_parallel(
+    task: Callable[[tuple[str, str | None]], FileResult],
+    items: Iterable[tuple[str, str | None]],
+    jobs: int,
+    state: dict[str, Any],
+) -> Iterator[FileResult]:
+    """Run ``task`` over ``items`` on ``jobs`` processes (forked after ``state`` is built,
+    so compiled schemas are shared), yielding results as they come."""
+    _WORKER.clear()
+    _WORKER.update(state)
+    if jobs <= 1:
+        for item in items:
+            yield task(item)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs) as pool:
+        try:
+            yield from pool.imap_unordered(task, items, chunksize=8)
+        except BaseException:
+            pool.terminate()
+            raise
+
+
+def jing_validate(schema: str, paths: Sequence[str]) -> dict[str, list[Issue]]:
+    """Validate files with jing (one call per batch), parsing ``file:line:col: error: message``."""
+    found: dict[str, list[Issue]] = {p: [] for p in paths}
+    for i in range(0, len(paths), 500):
+        batch = list(paths[i : i + 500])
+        proc = subprocess.run(["jing", schema, *batch], capture_output=True, text=True, check=False)
+        for line in proc.stdout.splitlines():
+            parsed = parse_jing_line(line)
+            if parsed is not None and parsed[0] in found:
+                found[parsed[0]].append(parsed[1])
+    return found
+
+
+def parse_jing_line(line: str) -> tuple[str, Issue] | None:
+    """``/path/f.xml:12:7: error: element "x" not allowed here`` → ``(path, Issue)``."""
+    head, sep, message = line.partition(": error: ")
+    if not sep:
+        head, sep, message = line.partition(": fatal: ")
+        if not sep:
+            return None
+    parts = head.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], Issue(IssueSeverity.ERROR, message.strip(), "jing", int(parts[1]), int(parts[2]) or None)
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class Cache:
+    """Content hashes of the files that passed the last run, per schema set, in one JSON file."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.entries: dict[str, str] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") == key:
+                self.entries = dict(data.get("files", {}))
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def update(self, result: FileResult) -> None:
+        if result.ok and result.digest is not None:
+            self.entries[os.path.abspath(result.path)] = result.digest
+        else:
+            self.entries.pop(os.path.abspath(result.path), None)
+
+    def save(self) -> None:
+        payload = json.dumps({"key": self.key, "files": self.entries}, sort_keys=True).encode()
+        write_atomically(self.path, payload)
