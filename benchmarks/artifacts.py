@@ -262,7 +262,7 @@ def inject(
                 start = pos
                 literal(fragment + "\n\n")
                 expected = clean[0] if full[0] != clean[0] else ""
-                end = pos + (1 if expected else 0)
+                end = pos + 1 if expected else start + len(fragment)  # the repair spans its edits
                 artifacts.append(Artifact(rule, start, end, expected))
                 literal(full + "\n\n")
                 continue

@@ -406,15 +406,25 @@ def run_parallel(
 
 
 def jing_validate(schema: str, paths: Sequence[str]) -> dict[str, list[Issue]]:
-    """Validate files with jing (one call per batch), parsing ``file:line:col: error: message``."""
+    """Validate files with jing, in batches, parsing ``file:line:col: error: message``.
+
+    jing stops a batch at a file that is not well-formed ("fatal"); the files after it are
+    validated again in a new batch.
+    """
     found: dict[str, list[Issue]] = {p: [] for p in paths}
-    for i in range(0, len(paths), 500):
-        batch = list(paths[i : i + 500])
+    pending = list(paths)
+    while pending:
+        batch, pending = pending[:500], pending[500:]
         proc = subprocess.run(["jing", schema, *batch], capture_output=True, text=True, check=False)
+        fatal_at = -1
         for line in proc.stdout.splitlines():
             parsed = parse_jing_line(line)
             if parsed is not None and parsed[0] in found:
                 found[parsed[0]].append(parsed[1])
+                if ": fatal: " in line:
+                    fatal_at = max(fatal_at, batch.index(parsed[0]))
+        if fatal_at != -1:
+            pending = batch[fatal_at + 1 :] + pending
     return found
 
 

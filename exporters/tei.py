@@ -54,6 +54,9 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
 def iso(value: dt.date | dt.datetime) -> str:
     """ISO 8601 as TEI's ``@when`` wants it: seconds always, offset when known."""
     if isinstance(value, dt.datetime):
+        offset = value.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            value = value.astimezone(dt.timezone.utc)  # a historic local mean time (+02:30:17)
         return value.isoformat(timespec="seconds")
     return value.isoformat()
 

@@ -14,6 +14,7 @@ from pyld import jsonld
 import exporters
 import transcript_model
 from exporters.resources import CONTEXT_IRI, context_document
+from exporters.validation import _fast_json_check, _json_validator
 
 
 def expand(doc: dict[str, Any]) -> list[Any]:
@@ -149,3 +150,34 @@ def test_formats_are_checked(seed_path: Path) -> None:
     doc["url"] = "not a uri"
     paths = {i.path for i in exporters.validate_jsonld(doc)}
     assert {"$.datePublished", "$.url"} <= paths
+
+
+def _mutations(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for key in list(doc):
+        d = json.loads(json.dumps(doc))
+        del d[key]
+        out.append(d)
+        d = json.loads(json.dumps(doc))
+        d[key] = 12345
+        out.append(d)
+    for change in ({"datePublished": "yesterday"}, {"url": "not a uri"}, {"extra": 1}, {"inLanguage": "English"}):
+        d = json.loads(json.dumps(doc))
+        d.update(change)
+        out.append(d)
+    d = json.loads(json.dumps(doc))
+    d["hasPart"][0]["position"] = 0
+    out.append(d)
+    d = json.loads(json.dumps(doc))
+    d["@context"][1]["@base"] = "not an iri"
+    out.append(d)
+    return out
+
+
+def test_compiled_and_python_json_schema_give_the_same_verdicts(doc: dict[str, Any]) -> None:
+    """jsonschema-rs decides, jsonschema explains: they must agree on every document."""
+    fast = _fast_json_check()
+    if fast is None:
+        pytest.skip("jsonschema-rs is not installed")
+    for candidate in [doc, *_mutations(doc)]:
+        assert fast(candidate) == _json_validator().is_valid(candidate)

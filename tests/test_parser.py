@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import exporters
 import transcript_model
+from exporters.validation import errors
 from transcript_model import BlockKind, Severity, TurnKind, UnreadableInputError
+from transcript_model.reading import normalise_newlines, remove_xml_forbidden
+from transcript_model.webpage import looks_like_html, render
 
 HEADER = "\n\n05.05.2021 11:30\n\n№ 900-05-05-2021\n\n"
 
@@ -119,14 +124,19 @@ def test_header_only_is_a_diagnostic() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
-def test_any_text_parses_or_raises_the_one_exception(text: str) -> None:
+def test_any_text_parses_to_valid_exports_or_raises_the_one_exception(text: str) -> None:
     try:
         t = transcript_model.parse(text)
     except UnreadableInputError:
         return
-    assert isinstance(t, transcript_model.Transcript)
-    for block in t.layout:
-        assert 0 <= block.span.start <= block.span.end
+    assert errors(exporters.validate_tei(exporters.to_tei(t))) == []
+    assert errors(exporters.validate_jsonld(exporters.to_jsonld(t))) == []
+    assert transcript_model.source_text(t) == normalised(text)
+
+
+def normalised(text: str) -> str:
+    text = normalise_newlines(text)
+    return remove_xml_forbidden(render(text) if looks_like_html(text) else text)[0]
 
 
 def test_date_without_time_is_a_date() -> None:
@@ -138,3 +148,27 @@ def test_date_without_time_is_a_date() -> None:
 def test_event_date_is_only_what_the_title_prints() -> None:
     t = transcript_model.parse("\n01.02.2022 10:00\n\n№ 1-01-02-2022\n\nStatement by the Ministry\n\nText.")
     assert t.metadata.event_date is None and t.metadata.place is None
+
+
+@pytest.mark.parametrize("name", ["Priѐce Smith", "Ĳsbrand Ŀlop", "Ѐмма Ѝванова", "Ⅻ King", "ǅemal Bijedić"])
+def test_person_ids_are_xml_names(name: str) -> None:
+    """Found by fuzzing: U+0450 is a Cyrillic letter libxml2 does not accept in an XML name."""
+    t = transcript_model.parse(f"Title\n\n{name}: Hello.\n\nQuestion: Why?")
+    assert errors(exporters.validate_tei(exporters.to_tei(t))) == []
+
+
+def test_historic_zone_offsets_export_as_utc() -> None:
+    """Found by fuzzing: in 1011 Moscow kept local mean time, UTC+02:30:17, which ISO 8601
+    cannot write; the instant is written in UTC instead."""
+    t = transcript_model.parse("14.03.1011 16:05\n\n№ 517-14-03-1011\n\nTitle\n\nQuestion: Why?")
+    tei = exporters.to_tei(t)
+    assert b'when="1011-03-14T13:34:43+00:00"' in tei
+    assert errors(exporters.validate_tei(tei)) == [] and exporters.from_tei(tei) == t
+
+
+def test_malformed_url_is_not_taken_as_the_source() -> None:
+    """Found by fuzzing: "[" is not allowed in a URL path, so such a line is not a URL."""
+    t = transcript_model.parse("Title\n\nQuestion: Why?\n\nhttps://www.mid.ru/en/asset_p[blisher/1")
+    assert t.metadata.source_url is None
+    assert errors(exporters.validate_tei(exporters.to_tei(t))) == []
+    assert errors(exporters.validate_jsonld(exporters.to_jsonld(t))) == []

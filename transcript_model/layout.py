@@ -69,9 +69,7 @@ def is_chrome(text: str, profile: Profile) -> bool:
     return any(p.fullmatch(text.strip()) for p in profile.chrome)
 
 
-_URI = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#](?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?"
-)
+_URI = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#](?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?")
 
 
 def valid_url(url: str | None) -> str | None:

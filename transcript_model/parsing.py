@@ -31,7 +31,7 @@ __all__ = ["detect_language", "parse", "person_id"]
 
 _LANGUAGE_SAMPLE = 4000
 _WORDS = re.compile(r"\w+(?:-\w+)+|\w+")
-_LINE_END_SPLIT = re.compile(r"\w+-[ \t]*\n[ \t]*\w+")
+_LINE_END_SPLIT = re.compile(r"\b\w+-[ \t]*\n[ \t]*\w+")
 
 
 def parse(
@@ -179,7 +179,7 @@ def _repair(
     repairs: list[Repair] = []
     # the document's vocabulary, without the halves of words split at line ends
     words: frozenset[str] = frozenset()
-    if _LINE_END_SPLIT.search(source):  # only hyphenation consults the vocabulary
+    if "-" in source and _LINE_END_SPLIT.search(source):  # only hyphenation consults the vocabulary
         found = _WORDS.findall(_LINE_END_SPLIT.sub(" ", source))
         words = frozenset(w.casefold() for token in found for w in (token, *token.split("-")))
     for t, draft in enumerate(drafts):

@@ -306,13 +306,13 @@ def _absorb(
     edits = [Edit(0, 0, fragment.text, fragment.span, index)]
     text = full.text
     end = 0
-    src_end = full.span.start
+    src_end = fragment.span.end  # the repair spans its edits: the fragment (and the letter restored)
     first, lead = fragment.text[:1], text[:1]
     if first.isupper() and lead.islower() and first.casefold() == lead.casefold():
         text = first + text[1:]
         edits.append(Edit(0, 1, lead, Span(full.span.start, full.span.start + 1), index))
         end = 1
-        src_end += 1
+        src_end = full.span.start + 1
     span = Span(fragment.span.start, src_end)
     rule = "duplicated-broken-sentence"
     repair = Repair(rule, REASONS[rule], ctx.turn, position, 0, end, span, span.slice(ctx.source), text[:end])
@@ -343,18 +343,20 @@ def repeated_paragraph(
     (1, '')
     """
     out: list[Paragraph] = []
+    norms: list[str] = []
     repairs: list[Repair] = []
     for para in paragraphs:
-        norm = _norm(para.text)
+        norm = _norm(para.text) if out else ""
         repeats = (
             out
             and not para.edits
             and not para.text[:1].islower()  # a lower-case start continues a sentence
-            and len(norm.split()) >= _MIN_REPEAT_WORDS
-            and any(norm in _norm(prev.text) for prev in out[-_REPEAT_WINDOW:])
+            and norm.count(" ") + 1 >= _MIN_REPEAT_WORDS
+            and any(norm in prev for prev in norms[-_REPEAT_WINDOW:])
         )
         if not repeats:
             out.append(para)
+            norms.append(norm or _norm(para.text))
             continue
         host = out[-1]
         index = ctx.first_index + len(repairs)
@@ -442,7 +444,16 @@ _WIDGET = re.compile(
     re.IGNORECASE,
 )
 
-widget_text = _substitution_rule("widget-text", _WIDGET, lambda m: "")
+_WIDGET_HINTS = ("ee also", "EE ALSO", "Смотрите также", "Дополнительно")
+
+
+@per_paragraph("widget-text")
+def widget_text(para: Paragraph, ctx: RuleContext) -> list[Change]:
+    if not any(h in para.text for h in _WIDGET_HINTS):  # the regex is slow to scan for nothing
+        return []
+    return [(m.start(), m.end(), "") for m in _outside_edits(para, _WIDGET)]
+
+
 widget_text.__doc__ = """Remove a "See also" / "Смотрите также" widget (related-item title and date) that a
 scraper inlined into the text.
 
@@ -516,10 +527,17 @@ control_characters.__doc__ = """Remove control characters (C1 controls that surv
 """
 
 _ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
+_ODD_SPACE_CHARS = frozenset("\u00a0\u2007\u202f\u200b\u2060\ufeff\u00ad")
 
-unicode_spaces = _substitution_rule(
-    "unicode-spaces", _ODD_SPACE, lambda m: "" if m.group()[0] in "\u200b\u2060\ufeff\u00ad" else " "
-)
+
+@per_paragraph("unicode-spaces")
+def unicode_spaces(para: Paragraph, ctx: RuleContext) -> list[Change]:
+    if _ODD_SPACE_CHARS.isdisjoint(para.text):
+        return []
+    zero_width = "\u200b\u2060\ufeff\u00ad"
+    return [(m.start(), m.end(), "" if m.group()[0] in zero_width else " ") for m in _outside_edits(para, _ODD_SPACE)]
+
+
 unicode_spaces.__doc__ = """No-break spaces become plain spaces; zero-width spaces and soft hyphens go.
 
 >>> unicode_spaces([Paragraph("Mr\\u00a0Smith\\u200b said", Span(0, 15))], RuleContext("", 0, 0))[0][0].text
@@ -527,6 +545,7 @@ unicode_spaces.__doc__ = """No-break spaces become plain spaces; zero-width spac
 """
 
 _HYPHEN = re.compile(r"(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\n")
 # prefixes written with a hyphen in the press ("non-nuclear", "co-authored", "socio-economic")
 _PREFIXES = frozenset("non anti co socio self ex vice semi quasi pseudo neo counter cross multi mid".split())
 _RATIO = 0.001  # a joined word this much rarer than its rarer part is a compound spelt as one
@@ -582,6 +601,8 @@ def hyphenation(para: Paragraph, ctx: RuleContext) -> list[Change]:
     >>> hyphenation([p], RuleContext("", 0, 0, words=frozenset({"international"})))[0][0].text
     'the international order and self-defence'
     """
+    if not _HYPHEN_BREAK.search(para.text):  # the word pattern is slow to scan for nothing
+        return []
     return [_hyphen_change(m, ctx) for m in _outside_edits(para, _HYPHEN)]
 
 
@@ -658,7 +679,8 @@ def run_rules(
     repairs: tuple[Repair, ...] = ()
     for name, rule in RULES.items():
         if name in enabled:
-            paras, new = rule(paras, replace(ctx, first_index=ctx.first_index + len(repairs)))
+            context = RuleContext(ctx.source, ctx.turn, ctx.first_index + len(repairs), ctx.words, ctx.role_words)
+            paras, new = rule(paras, context)
             repairs += new
     return paras, tuple(_placed(r, ctx.first_index + k, paras) for k, r in enumerate(repairs))
 

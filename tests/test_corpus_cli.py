@@ -1,0 +1,415 @@
+"""Whole corpora through the CLI: folders, parallel runs, reports, third-party schemas,
+incremental runs, and inputs that must not break a run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, SHARED, TEI_ALL, need
+from lxml import etree
+
+from exporters import cli, corpus
+
+PARLAMINT_RNG = SHARED / "tei" / "parlamint" / "ParlaMint-TEI.local-fix.rng"
+PARLAMINT_SAMPLE = SHARED / "tei" / "parlamint" / "samples" / "ParlaMint-GB_2020-02-12-lords.xml"
+PARLA_CLARIN = SHARED / "tei" / "parla-clarin"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def transcript(i: int) -> str:
+    return f"Talks number {i}\n\nQuestion: How did talks {i} go?\n\nSergey Lavrov: They went well, thank you.\n"
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    """A folder of transcripts in subfolders, with one broken file and one that is not ours."""
+    root = tmp_path / "collection"
+    for i in range(6):
+        folder = root / ("2021" if i % 2 else "2022")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"t{i}.txt").write_text(transcript(i))
+    (root / "2022" / "broken.txt").write_bytes(b"\xff\xfe\x00")  # not text
+    (root / "notes.csv").write_text("a,b\n")  # not matched by the default globs
+    return root
+
+
+def test_convert_a_folder_in_parallel(capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = run(capsys, "convert", str(collection), "-o", str(out), "-j", "2")
+    assert code == 2  # the broken file
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert written == sorted(
+        [f"2021/t{i}{s}" for i in (1, 3, 5) for s in (".jsonld", ".tei.xml")]
+        + [f"2022/t{i}{s}" for i in (0, 2, 4) for s in (".jsonld", ".tei.xml")]
+    )
+    assert "broken.txt" in err and "7 files converted; 6 valid; 1 error" in err
+    code, stdout, _ = run(capsys, "validate", str(out), "-j", "2")
+    assert code == 0 and stdout.count(": valid") == 12
+
+
+def test_glob_selects_files(capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "convert", str(collection), "-o", str(tmp_path), "--glob", "t1.txt")
+    assert code == 0 and "1 files converted" in err
+
+
+def test_reports(capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    run(capsys, "convert", str(collection), "-o", str(out), "-q")
+    bad = out / "2021" / "t1.tei.xml"
+    bad.write_text(bad.read_text().replace('who="#sergey-lavrov"', 'who="#ghost"'))
+
+    code, stdout, err = run(capsys, "validate", str(out), "--report", "json", "-j", "1")
+    report = json.loads(stdout)
+    assert code == 1
+    assert report["summary"]["files"] == 12 and report["summary"]["invalid"] == 1
+    failing = [f for f in report["files"] if f["status"] == "invalid"]
+    assert len(failing) == 1, failing
+    (failed,) = failing
+    assert failed["path"].endswith("t1.tei.xml") and failed["issues"][0]["rule"] == "who-resolves"
+    assert "12 files validated; 11 valid; 1 invalid; errors by kind: who-resolves 1" in err
+
+    code, stdout, _ = run(capsys, "validate", str(out), "--report", "junit")
+    suite = etree.fromstring(stdout.encode()).find("testsuite")
+    assert suite is not None and suite.get("tests") == "12" and suite.get("failures") == "1"
+    cases = suite.findall("testcase")
+    assert len(cases) == 12 and sum(1 for c in cases if c.find("failure") is not None) == 1
+
+    code, stdout, _ = run(capsys, "validate", str(out), "--report", "github")
+    (line,) = [line for line in stdout.splitlines() if line.startswith("::error")]
+    assert any(line.startswith("::warning file=") for line in stdout.splitlines())
+    assert re.fullmatch(r"::error file=.*t1\.tei\.xml,line=\d+,title=who-resolves::u/@who=\"#ghost\" .*", line)
+
+
+def test_changed_only_skips_what_passed(capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    run(capsys, "convert", str(collection), "-o", str(out), "-q")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    args = ["validate", str(out), "--changed-only", "--cache-dir", str(cache), "--report", "json"]
+    first = json.loads(run(capsys, *args)[1])["summary"]
+    assert (first["valid"], first["skipped"]) == (12, 0)
+    second = json.loads(run(capsys, *args)[1])["summary"]
+    assert (second["valid"], second["skipped"]) == (0, 12)
+    (out / "2022" / "t0.jsonld").write_text(
+        (out / "2022" / "t0.jsonld").read_text().replace('"position": 1', '"position": 0')
+    )
+    third = json.loads(run(capsys, *args)[1])["summary"]
+    assert (third["invalid"], third["skipped"]) == (1, 11)
+    # a different schema set invalidates the cache
+    _code, stdout, _ = run(
+        capsys,
+        *args,
+        "--schema",
+        str(Path(corpus.__file__).parent.parent / "schemas" / "transcript-jsonld.schema.json"),
+    )
+    assert json.loads(stdout)["summary"]["skipped"] == 0
+
+
+def test_interrupted_convert_leaves_complete_files_and_resumes(
+    capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    real = corpus._convert_task
+    done = []
+
+    def flaky(item: tuple[str, str | None]) -> corpus.FileResult:
+        if len(done) == 3:
+            raise KeyboardInterrupt
+        done.append(item)
+        return real(item)
+
+    monkeypatch.setattr(cli, "_convert_task", flaky)
+    code, _, err = run(capsys, "convert", str(collection), "-o", str(out), "-j", "1", "--changed-only")
+    assert code == 130 and "interrupted after 3 of 7 files" in err and "--changed-only" in err
+    assert len(list(out.rglob("*.tei.xml"))) == 3
+    assert not list(out.rglob("*.tmp"))
+    for f in out.rglob("*.tei.xml"):
+        etree.fromstring(f.read_bytes())  # complete documents
+    monkeypatch.setattr(cli, "_convert_task", real)
+    code, _, err = run(capsys, "convert", str(collection), "-o", str(out), "-j", "1", "--changed-only")
+    assert "3 skipped" in err and len(list(out.rglob("*.tei.xml"))) == 6
+
+
+def test_atomic_write_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "x.tei.xml"
+    target.write_bytes(b"<old/>")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        corpus.write_atomically(target, b"<new/>" * 1000)
+    assert target.read_bytes() == b"<old/>" and [p.name for p in tmp_path.iterdir()] == ["x.tei.xml"]
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(
+    capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "2022").mkdir(parents=True)
+    stale = out / "2022" / ".t0.tei.xml.k3j2h1.tmp"
+    stale.write_bytes(b"<TEI")
+    run(capsys, "convert", str(collection), "-o", str(out), "-q")
+    assert not stale.exists()
+
+
+# --- inputs that must not break a run ---------------------------------------------------------
+
+
+def test_bad_inputs_each_get_an_error_and_the_run_goes_on(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(bytes(range(256)))
+    (src / "truncated.txt").write_bytes("Question: Почему".encode()[:-1])  # cut inside a character
+    (src / "cp1251.txt").write_bytes("Вопрос: Почему?\n\nВ.Путин: Потому.".encode("cp1251"))
+    (src / "utf16.txt").write_bytes("Title\n\nQuestion: Why?\n\nSergey Lavrov: Because.".encode("utf-16"))
+    (src / "controls.txt").write_text("Title\n\nQuestion: Why\x01\x0b?\n\nSergey Lavrov: Be\x85cause.")
+    (src / "good.txt").write_text(transcript(1))
+    os.symlink(src / "loop-a.txt", src / "loop-b.txt")
+    os.symlink(src / "loop-b.txt", src / "loop-a.txt")
+    os.symlink(src, src / "self")  # a folder link loop: not followed
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = run(capsys, "convert", str(src), "-o", str(out), "-j", "2")
+    assert code == 2
+    for name, message in [
+        ("empty.txt", "the input is empty"),
+        ("binary.txt", "binary data"),
+        ("truncated.txt", "not valid UTF-8"),
+        ("cp1251.txt", "re-encode the file as UTF-8"),
+        ("loop-a.txt", "cannot read"),
+        ("loop-b.txt", "cannot read"),
+    ]:
+        assert re.search(rf"{re.escape(name)}(:\d+)?: error: [^\n]*{re.escape(message)}", err), name
+    assert "removed \\x01\\x0b" in err
+    converted = sorted(p.name for p in out.iterdir())
+    assert converted == sorted(f"{n}{s}" for n in ("controls", "good", "utf16") for s in (".jsonld", ".tei.xml"))
+    assert "9 files converted; 3 valid; 6 error" in err
+
+
+def test_unreadable_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that cannot be opened (root ignores permissions, so the denial is simulated)."""
+    locked = tmp_path / "locked.txt"
+    locked.write_text(transcript(1))
+    real_open = open
+
+    def deny(path: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", deny)
+    code, _, err = run(capsys, "convert", str(locked), "-o", str(tmp_path), "-j", "1")
+    assert code == 2 and "locked.txt: error: cannot read: Permission denied" in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file without read permission")
+def test_unreadable_permissions(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text(transcript(1))
+    locked.chmod(0)
+    code, _, err = run(capsys, "convert", str(locked), "-o", str(tmp_path))
+    assert code == 2 and "Permission denied" in err
+
+
+def test_large_inputs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    many = tmp_path / "many.txt"
+    many.write_text("Title\n\nSergey Lavrov: Hello.\n\n" + "\n\n".join(f"Point {i}." for i in range(100_000)))
+    big = tmp_path / "big.txt"
+    para = "We discussed the situation in the region and agreed to continue our consultations. " * 10
+    with big.open("w") as fh:
+        fh.write("A long conference\n\n")
+        i = 0
+        while fh.tell() < 50_000_000:
+            fh.write(f"Question: Question {i}?\n\nSergey Lavrov: {para}\n\n")
+            i += 1
+    code, _, err = run(capsys, "convert", str(many), str(big), "-o", str(tmp_path), "-j", "2", "--to", "jsonld")
+    assert code == 0, err
+    doc = json.loads((tmp_path / "many.jsonld").read_text())
+    assert len(doc["hasPart"][0]["paragraphs"]) == 100_001
+
+
+@pytest.mark.slow
+def test_ten_thousand_files_with_a_few_broken(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    out = tmp_path / "out"
+    out.mkdir()
+    for i in range(10_000):
+        folder = src / f"{i // 1000:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        data = b"" if i % 2500 == 7 else transcript(i).encode()
+        (folder / f"t{i:05d}.txt").write_bytes(data)
+    code, stdout, _err = run(capsys, "convert", str(src), "-o", str(out), "--to", "tei", "-q", "--report", "json")
+    assert code == 2
+    summary = json.loads(stdout)["summary"]
+    assert (summary["files"], summary["valid"], summary["error"]) == (10_000, 9_996, 4)
+    assert sum(1 for _ in out.rglob("*.tei.xml")) == 9_996
+
+
+# --- safe XML and JSON ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "laughs.xml",
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><TEI>&lol3;</TEI>',
+            "document type declarations are not accepted",
+        ),
+        (
+            "xxe.xml",
+            b'<?xml version="1.0"?><!DOCTYPE TEI [<!ENTITY x SYSTEM "file:///etc/passwd">]><TEI>&x;</TEI>',
+            "document type declarations are not accepted",
+        ),
+        ("deep.xml", b"<TEI>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</TEI>", "Excessive depth"),
+        (
+            "xinclude.xml",
+            b'<TEI xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="/etc/passwd" parse="text"/></TEI>',
+            "relaxng",
+        ),
+    ],
+)
+def test_hostile_xml_is_rejected_quickly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    start = time.perf_counter()
+    code, stdout, _ = run(capsys, "validate", str(path))
+    assert time.perf_counter() - start < 10  # bounded, not a benchmark
+    assert code == 1 and message in stdout and "root:" not in stdout
+
+
+def test_remote_jsonld_context_is_reported_not_fetched(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text(json.dumps({"@context": "https://schema.org/", "@type": "Report", "name": "x"}))
+    code, stdout, _ = run(capsys, "validate", str(path))
+    assert code == 1 and "remote contexts are never fetched" in stdout
+
+
+# --- third-party TEI and user schemas ---------------------------------------------------------
+
+
+def _variants(tmp_path: Path) -> list[Path]:
+    """The ParlaMint sample and broken variants of it."""
+    s = need(PARLAMINT_SAMPLE, "ParlaMint sample").read_text()
+    variants = {
+        "ok.xml": s,
+        "bad_elem.xml": s.replace("<edition>4.0</edition>", "<editio>4.0</editio>", 1),
+        "bad_attr.xml": s.replace('unit="speeches"', 'unit="speeches" bogus="1"', 1),
+        "bad_when.xml": re.sub(r'when="\d{4}-\d\d-\d\d"', 'when="yesterday"', s, count=1),
+        "bad_child.xml": s.replace("<edition>4.0</edition>", "<edition>4.0</edition><foo/>", 1),
+        "not_wf.xml": s.replace("</titleStmt>", "", 1),
+    }
+    paths = []
+    for name, text in variants.items():
+        assert name == "ok.xml" or text != s
+        (tmp_path / name).write_text(text)
+        paths.append(tmp_path / name)
+    return paths
+
+
+def _first_error_lines(stdout: str) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for line in stdout.splitlines():
+        m = re.match(r"(.*?):(\d+)(?::\d+)?: error:", line)
+        if m:
+            first.setdefault(Path(m.group(1)).name, int(m.group(2)))
+    return first
+
+
+def test_third_party_tei_against_its_own_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rng = need(PARLAMINT_RNG, "ParlaMint schema")
+    paths = _variants(tmp_path)
+    code, stdout, _ = run(capsys, "validate", "--rng", str(rng), *map(str, paths), "-j", "1")
+    assert code == 1
+    assert f"{tmp_path / 'ok.xml'}: valid" in stdout
+    assert set(_first_error_lines(stdout)) == {
+        "bad_elem.xml",
+        "bad_attr.xml",
+        "bad_when.xml",
+        "bad_child.xml",
+        "not_wf.xml",
+    }
+
+
+@pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (apt-get install jing)")
+def test_verdicts_and_error_lines_agree_with_jing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rng = need(PARLAMINT_RNG, "ParlaMint schema")
+    paths = _variants(tmp_path)
+    ours = _first_error_lines(run(capsys, "validate", "--rng", str(rng), *map(str, paths))[1])
+    theirs: dict[str, int] = {}
+    for p in paths:  # jing stops at a fatal error, so one file per call
+        out = subprocess.run(["jing", str(rng), str(p)], capture_output=True, text=True, check=False).stdout
+        lines = [corpus.parse_jing_line(line) for line in out.splitlines()]
+        issues = [parsed[1] for parsed in lines if parsed is not None]
+        error_lines = [line for line in out.splitlines() if corpus.parse_jing_line(line)]
+        fatal = [i for i, line in zip(issues, error_lines, strict=True) if ": fatal: " in line]
+        if issues:
+            theirs[p.name] = (fatal or issues)[0].line or 0
+    assert ours == theirs
+
+
+def test_schema_too_slow_for_lxml(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = need(PARLA_CLARIN / "parla-clarin.rng", "Parla-CLARIN schema")
+    exemplar = PARLA_CLARIN / "Parla-CLARIN-Exemplar.xml"
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    start = time.perf_counter()
+    code, _, err = run(capsys, "validate", "--rng", str(rng), "--schema-timeout", "3", str(exemplar))
+    assert code == 2 and "cannot compile this RELAX NG schema within 3 s and jing is not installed" in err
+    assert time.perf_counter() - start < 30
+
+
+@pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (apt-get install jing)")
+def test_schema_too_slow_for_lxml_goes_to_jing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rng = need(PARLA_CLARIN / "parla-clarin.rng", "Parla-CLARIN schema")
+    exemplar = PARLA_CLARIN / "Parla-CLARIN-Exemplar.xml"
+    broken = tmp_path / "broken.xml"
+    broken.write_text(
+        exemplar.read_text().replace("<teiHeader", "<teiHeadr", 1).replace("</teiHeader>", "</teiHeadr>", 1)
+    )
+    code, stdout, err = run(capsys, "validate", "--rng", str(rng), "--schema-timeout", "3", str(exemplar), str(broken))
+    assert "validating with jing instead" in err
+    assert code == 1 and f"{exemplar}: valid" in stdout and re.search(r"broken\.xml:\d+:\d+: error: .*\[jing\]", stdout)
+
+
+def test_xslt2_schematron_is_refused_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+    sch = need(PARLA_CLARIN / "parla-clarin.sch", "Parla-CLARIN Schematron")
+    code, _, err = run(capsys, "validate", "--sch", str(sch), str(PARLA_CLARIN / "Parla-CLARIN-Exemplar.xml"))
+    assert code == 2 and "XSLT 1.0 query binding only" in err
+
+
+@pytest.mark.slow
+def test_tei_all_loads_once_for_a_parallel_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    need(TEI_ALL, "official TEI P5 schema tei_all.rng")
+    out = tmp_path / "out"
+    out.mkdir()
+    run(capsys, "convert", str(EXAMPLE), "-o", str(out), "--to", "tei", "-q")
+    for i in range(4):
+        shutil.copy(out / "answer-to-media-question.tei.xml", out / f"copy{i}.tei.xml")
+    code, stdout, err = run(capsys, "validate", "--tei-all", str(TEI_ALL), "--also-ours", str(out), "-j", "2")
+    assert code == 0 and stdout.count(": valid") == 5
+    assert err.count("loading") == 1 and "once for the whole run" in err
