@@ -16,6 +16,7 @@ from conftest import EXAMPLE, SHARED, TEI_ALL, need
 from lxml import etree
 
 from exporters import cli, corpus
+from exporters.resources import JSONLD_SCHEMA, schema_path
 
 PARLAMINT_RNG = SHARED / "tei" / "parlamint" / "ParlaMint-TEI.local-fix.rng"
 PARLAMINT_SAMPLE = SHARED / "tei" / "parlamint" / "samples" / "ParlaMint-GB_2020-02-12-lords.xml"
@@ -116,7 +117,7 @@ def test_changed_only_skips_what_passed(capsys: pytest.CaptureFixture[str], coll
         capsys,
         *args,
         "--schema",
-        str(Path(corpus.__file__).parent.parent / "schemas" / "transcript-jsonld.schema.json"),
+        str(schema_path(JSONLD_SCHEMA)),
     )
     assert json.loads(stdout)["summary"]["skipped"] == 0
 

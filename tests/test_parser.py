@@ -172,3 +172,10 @@ def test_malformed_url_is_not_taken_as_the_source() -> None:
     assert t.metadata.source_url is None
     assert errors(exporters.validate_tei(exporters.to_tei(t))) == []
     assert errors(exporters.validate_jsonld(exporters.to_jsonld(t))) == []
+
+
+def test_mojibake_repair_never_produces_xml_forbidden_characters() -> None:
+    """Found by hypothesis: ftfy reads "À\\n" as UTF-8 and gets a NUL; that fix is not taken."""
+    t = transcript_model.parse("à\xa0\x80À\n0")
+    assert "\x00" not in t.turns[0].paragraphs[0].text
+    assert errors(exporters.validate_tei(exporters.to_tei(t))) == []

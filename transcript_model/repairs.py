@@ -484,6 +484,7 @@ _FTFY = ftfy.TextFixerConfig(
     normalization=None,
     explain=False,
 )
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SUSPECT = re.compile(r"[\u0080-\u00ff\u0100-\u017f\u0400-\u04ff\u2018-\u2122\ufffd]")
 
 
@@ -503,7 +504,8 @@ def mojibake(para: Paragraph, ctx: RuleContext) -> list[Change]:
         return []
     matcher = difflib.SequenceMatcher(a=para.text, b=fixed, autojunk=False)
     changes = [(i1, i2, fixed[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
-    return _merge_adjacent(changes)
+    # never trade text for characters XML cannot carry ("À\n" read as UTF-8 gives a NUL)
+    return [c for c in _merge_adjacent(changes) if not _XML_FORBIDDEN.search(c[2])]
 
 
 def _merge_adjacent(changes: list[Change]) -> list[Change]:
