@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from transcript_model import RULES, UnreadableInputError, decode, parse
 from transcript_model import __version__ as tool_version
 
@@ -232,6 +230,8 @@ def load_checks(
                 "lxml runs ISO Schematron with the XSLT 1.0 query binding only"
             ) from None
     for path in schema:
+        import jsonschema  # noqa: PLC0415 - slow to import, only for user JSON Schemas
+
         try:
             with open(path, encoding="utf-8") as fh:
                 doc = json.load(fh)

@@ -3,6 +3,7 @@ and the validators report broken documents precisely."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,68 @@ def test_xml_forbidden_characters_never_reach_the_tei() -> None:
     assert [d.code for d in t.diagnostics if d.code.startswith("removed")] == ["removed-control-character"] * 2
     assert t.turns[0].paragraphs[0].text == "Why?"
     assert exporters.validate_tei(exporters.to_tei(t)) == []
+
+
+# --- the native fast verdict must be the Schematron's -----------------------------------------
+
+from exporters.validation import parse_xml, rules_hold, tei_schematron  # noqa: E402
+
+XMLID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
+def _tree_mutations(data: bytes) -> list[etree._ElementTree]:
+    """Copies of a document, each breaking (or not) one Schematron assertion."""
+    out = []
+
+    def mutate(fn) -> None:  # type: ignore[no-untyped-def]
+        tree = parse_xml(data)
+        if fn(tree.getroot()) is not False:
+            out.append(tree)
+
+    x = lambda root, path: root.xpath(path, namespaces=NS)  # noqa: E731
+    mutate(lambda r: [u.set("who", "#ghost") for u in x(r, "//tei:u[@who][1]")])
+    mutate(lambda r: [u.set("ana", "#rule.hard-wrap") for u in x(r, "//tei:u[@ana][1]")])
+    mutate(lambda r: [e.set("resp", "#someone") for e in x(r, "//tei:choice[1] | //tei:surplus[1]")])
+    mutate(lambda r: [e.set("ana", "#kind.question") for e in x(r, "//tei:surplus[1]")])
+    mutate(
+        lambda r: [
+            c.find(f"{{{TEI_NS}}}corr").__setattr__("text", c.findtext(f"{{{TEI_NS}}}sic"))
+            for c in x(r, "//tei:choice[1]")
+        ]
+    )
+    mutate(lambda r: [d.set("when", d.get("when") + "T10:00:00") for d in x(r, "//tei:setting/tei:date")])
+    mutate(
+        lambda r: [
+            d.set("when", d.get("when")[:19]) or d.__setattr__("text", d.get("when"))
+            for d in x(r, "//tei:publicationStmt/tei:date[string-length(@when) > 10]")
+        ]
+    )
+    mutate(lambda r: [d.__setattr__("text", "yesterday") for d in x(r, "//tei:publicationStmt/tei:date")])
+    mutate(lambda r: [p.set("target", "#nowhere") for p in x(r, "//tei:standOff/tei:seg/tei:ptr[1]")])
+    mutate(lambda r: [p.getparent().remove(p) for p in x(r, "//tei:standOff/tei:seg/tei:ptr[last()]")])
+    mutate(
+        lambda r: [s.__setattr__("text", " ") or [s.remove(c) for c in list(s)] for s in x(r, "//tei:body//tei:seg[1]")]
+    )
+    mutate(
+        lambda r: [p.set(XMLID, "questioner-2") for p in x(r, "//tei:listPerson[@type='participants']/tei:person[1]")]
+    )
+    mutate(lambda r: [s.set(XMLID, "u1") for s in x(r, "//tei:body//tei:seg[1]")])
+    mutate(lambda r: None)  # unchanged
+    return out
+
+
+@functools.cache
+def _documents_for_rules() -> list[bytes]:
+    texts = [EXAMPLE.read_text(), *WRITTEN]
+    docs = [exporters.to_tei(transcript_model.parse(t)) for t in texts]
+    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    for path in sorted(corpus.glob("*/*.txt"))[:12] if corpus.is_dir() else []:
+        docs.append(exporters.to_tei(transcript_model.read(path)))
+    return docs
+
+
+@pytest.mark.parametrize("index", range(len(_documents_for_rules())))
+def test_native_rules_agree_with_the_schematron(index: int) -> None:
+    data = _documents_for_rules()[index]
+    for tree in _tree_mutations(data):
+        assert rules_hold(tree) == (tei_schematron().validate(tree) == []), etree.tostring(tree)[:200]

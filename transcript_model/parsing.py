@@ -31,6 +31,7 @@ __all__ = ["detect_language", "parse", "person_id"]
 
 _LANGUAGE_SAMPLE = 4000
 _WORDS = re.compile(r"\w+(?:-\w+)+|\w+")
+_HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
 _LINE_END_SPLIT = re.compile(r"\b\w+-[ \t]*\n[ \t]*\w+")
 
 
@@ -179,7 +180,7 @@ def _repair(
     repairs: list[Repair] = []
     # the document's vocabulary, without the halves of words split at line ends
     words: frozenset[str] = frozenset()
-    if "-" in source and _LINE_END_SPLIT.search(source):  # only hyphenation consults the vocabulary
+    if "-" in source and _HYPHEN_AT_LINE_END.search(source):  # only hyphenation consults the vocabulary
         found = _WORDS.findall(_LINE_END_SPLIT.sub(" ", source))
         words = frozenset(w.casefold() for token in found for w in (token, *token.split("-")))
     for t, draft in enumerate(drafts):
@@ -225,18 +226,17 @@ def complete_layout(source: str, blocks: Sequence[Block], turns: Sequence[Turn])
     return tuple(sorted(out, key=lambda b: (b.span.start, b.span.end)))
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
 def detect_language(text: str) -> str | None:
     """``"ru"`` when Cyrillic letters outnumber Latin ones, ``"en"`` when Latin ones do.
 
     >>> detect_language("Сергей Лавров: Добрый день"), detect_language("Good day")
     ('ru', 'en')
     """
-    cyrillic = latin = 0
-    for ch in text:
-        if "a" <= ch <= "z" or "A" <= ch <= "Z":
-            latin += 1
-        elif "\u0400" <= ch <= "\u04ff":
-            cyrillic += 1
+    latin, cyrillic = len(_LATIN.findall(text)), len(_CYRILLIC.findall(text))
     if cyrillic == latin == 0:
         return None
     return "ru" if cyrillic > latin else "en"

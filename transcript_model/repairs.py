@@ -242,6 +242,9 @@ def is_broken_duplicate(fragment: str, following: str) -> bool:
     """
     if _TERMINAL.search(fragment):
         return False
+    head = fragment.split(None, 1)[:1]
+    if not head or not following.casefold().startswith(head[0].casefold()[:3]):
+        return False  # cheap: the next paragraph does not even start with the same word
     # a heading followed by text starting with its words is no artifact; but a restart in
     # lower case ("Meeting of the" / "meeting of the Valdai Club.") is one
     restarted_lower = fragment[:1].isupper() and following[:1].islower()
@@ -343,20 +346,29 @@ def repeated_paragraph(
     (1, '')
     """
     out: list[Paragraph] = []
-    norms: list[str] = []
+    norms: dict[int, str] = {}  # computed only for paragraphs a candidate is compared with
+
+    def norm_of(k: int) -> str:
+        if k not in norms:
+            norms[k] = _norm(out[k].text)
+        return norms[k]
+
     repairs: list[Repair] = []
     for para in paragraphs:
-        norm = _norm(para.text) if out else ""
-        repeats = (
+        candidate = (
             out
             and not para.edits
             and not para.text[:1].islower()  # a lower-case start continues a sentence
+            and len(para.text) >= 2 * _MIN_REPEAT_WORDS  # cheap: too short to hold eight words
+        )
+        norm = _norm(para.text) if candidate else ""
+        repeats = (
+            candidate
             and norm.count(" ") + 1 >= _MIN_REPEAT_WORDS
-            and any(norm in prev for prev in norms[-_REPEAT_WINDOW:])
+            and any(norm in norm_of(k) for k in range(max(0, len(out) - _REPEAT_WINDOW), len(out)))
         )
         if not repeats:
             out.append(para)
-            norms.append(norm or _norm(para.text))
             continue
         host = out[-1]
         index = ctx.first_index + len(repairs)
