@@ -4,6 +4,8 @@ and the validators report broken documents precisely."""
 from __future__ import annotations
 
 import functools
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -222,3 +224,17 @@ def test_native_rules_agree_with_the_schematron(index: int) -> None:
     data = _documents_for_rules()[index]
     for tree in _tree_mutations(data):
         assert rules_hold(tree) == (tei_schematron().validate(tree) == []), etree.tostring(tree)[:200]
+
+
+@pytest.mark.skipif(shutil.which("jing") is None, reason="jing is not installed (apt-get install jing)")
+def test_our_schema_works_in_jing_too(example_tei: bytes, tmp_path: Path) -> None:
+    """The schema is a contract for other tools as well: jing accepts it and our exports."""
+    good = tmp_path / "good.tei.xml"
+    good.write_bytes(example_tei)
+    bad = tmp_path / "bad.tei.xml"
+    bad.write_bytes(example_tei.replace(b"<teiHeader>", b"<teiHeader><junk/>", 1))
+    rng = Path(exporters.schema_dir()) / "transcript-tei.rng"
+    ok = subprocess.run(["jing", str(rng), str(good)], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and ok.stdout == "", ok.stdout
+    ko = subprocess.run(["jing", str(rng), str(bad)], capture_output=True, text=True, check=False)
+    assert ko.returncode == 1 and "junk" in ko.stdout

@@ -1,0 +1,162 @@
+"""Throughput of whole-corpus runs, side by side with jing and xmllint.
+
+    python benchmarks/throughput.py [--docs 10000] [--dir CORPUS] [--jobs N] [--keep DIR]
+
+Generates N transcripts (sizes drawn like the development corpus: our own example text
+repeated to each size) or takes a folder, then measures, each as a separate process as a
+user would run it:
+
+- ``transcript convert`` with 1 and with all cores (read, parse, repair, both exports,
+  both validations, atomic writes);
+- ``transcript validate`` of the TEI files written (our RELAX NG + Schematron + checks),
+  with 1 and with all cores;
+- one ``jing`` call and one ``xmllint --noout --relaxng`` call over the same TEI files with
+  the same RELAX NG (when installed: ``apt-get install jing libxml2-utils``);
+- time per KB of one transcript of 4 KB and of 4 MB (parse + exports + validations).
+
+Prints documents/s, MB/s and peak RSS, and the ratios to jing and xmllint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import exporters
+import transcript_model
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "answer-to-media-question.txt"
+CORPUS = ROOT.parent / "shared" / "corpus"
+RNG = ROOT / "schemas" / "transcript-tei.rng"
+
+
+def corpus_sizes() -> list[int]:
+    """Sizes of the development corpus's texts, or a spread like them."""
+    sizes = [p.stat().st_size for p in CORPUS.glob("*/*.txt")] if CORPUS.is_dir() else []
+    return sizes or [700, 1300, 2900, 3600, 4100, 5500, 7200, 8700, 10900, 16900, 24500, 31000, 63000]
+
+
+def make_corpus(folder: Path, docs: int, seed: int = 1) -> int:
+    """Write ``docs`` transcripts of corpus-like sizes; returns the total bytes."""
+    rng = random.Random(seed)
+    sizes = corpus_sizes()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    header, _, body = text.partition("Question:")
+    body = "Question:" + body.rsplit("\n\nhttps://", 1)[0]
+    total = 0
+    for i in range(docs):
+        target = rng.choice(sizes)
+        parts = [header.strip(), ""]
+        k = 0
+        while sum(map(len, parts)) < target:
+            k += 1  # every paragraph differs, as in real transcripts
+            varied = "\n\n".join(f"{para} (Item {i}.{k}.{n}.)" for n, para in enumerate(body.split("\n\n")))
+            parts.append(varied)
+        doc = "\n\n".join(parts) + f"\n\nhttps://example.org/transcripts/{i}\n"
+        sub = folder / f"{i // 1000:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"t{i:06d}.txt").write_text(doc, encoding="utf-8")
+        total += len(doc.encode())
+    return total
+
+
+def timed(cmd: list[str]) -> tuple[float, int, str]:
+    """Wall time, peak RSS (KiB) of the process tree, and stderr's last line."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    last = (proc.stderr.strip().splitlines() or [""])[-1]
+    return seconds, peak, last
+
+
+def per_kb(size: int) -> float:
+    """Seconds per KB for one transcript of about ``size`` bytes, in process."""
+    para = "We discussed the situation in the region and agreed to continue our consultations. " * 4
+    parts = ["A conference, Moscow, May 1, 2024"]
+    i = 0
+    while sum(map(len, parts)) < size:
+        parts += [f"Question: Question {i}?", f"Sergey Lavrov: {para}"]
+        i += 1
+    text = "\n\n".join(parts)
+    runs = max(1, 2_000_000 // size)
+    start = time.perf_counter()
+    for _ in range(runs):
+        t = transcript_model.parse(text)
+        exporters.validate_tei(exporters.to_tei(t))
+        exporters.validate_jsonld(exporters.to_jsonld(t))
+    return (time.perf_counter() - start) / runs / (len(text) / 1024)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--dir", type=Path, help="take transcripts from this folder instead of generating them")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    exe = shutil.which("transcript") or sys.exit("install the package first: pip install .")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="throughput-"))
+    src = args.dir or work / "in"
+    if args.dir is None:
+        total = make_corpus(src, args.docs)
+    else:
+        total = sum(p.stat().st_size for p in src.rglob("*.txt"))
+    docs = sum(1 for _ in src.rglob("*.txt"))
+    mb = total / 1e6
+    rows: list[tuple[str, float, int, float]] = []
+
+    for jobs in sorted({1, args.jobs}):
+        out = work / f"out-{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        seconds, peak, _ = timed([exe, "convert", str(src), "-o", str(out), "-q", "-j", str(jobs)])
+        rows.append((f"transcript convert -j {jobs}", seconds, peak, mb))
+    tei_dir = work / f"out-{args.jobs}"
+    tei_files = sorted(str(p) for p in tei_dir.rglob("*.tei.xml"))
+    tei_mb = sum(os.path.getsize(p) for p in tei_files) / 1e6
+    for jobs in sorted({1, args.jobs}):
+        seconds, peak, _ = timed([exe, "validate", str(tei_dir), "--glob", "*.tei.xml", "-q", "-j", str(jobs)])
+        rows.append((f"transcript validate -j {jobs}", seconds, peak, tei_mb))
+    if shutil.which("jing"):
+        seconds, peak, _ = timed(["jing", str(RNG), *tei_files])
+        rows.append(("jing (one call, RELAX NG)", seconds, peak, tei_mb))
+    if shutil.which("xmllint"):
+        seconds, peak, _ = timed(["xmllint", "--noout", "--relaxng", str(RNG), *tei_files])
+        rows.append(("xmllint --relaxng (one call)", seconds, peak, tei_mb))
+
+    print(
+        f"{docs} transcripts, {mb:.1f} MB of text; {len(tei_files)} TEI files, {tei_mb:.1f} MB; {os.cpu_count()} cores"
+    )
+    print(f"{'run':<34}{'seconds':>9}{'docs/s':>9}{'MB/s':>8}{'peak RSS MB':>13}")
+    rates: dict[str, float] = {}
+    for name, seconds, peak, size in rows:
+        n = docs if name.startswith("transcript convert") else len(tei_files)
+        rates[name] = n / seconds
+        print(f"{name:<34}{seconds:>9.2f}{n / seconds:>9.0f}{size / seconds:>8.2f}{peak / 1024:>13.0f}")
+    ours = rates.get(f"transcript validate -j {args.jobs}")
+    for ref in ("jing (one call, RELAX NG)", "xmllint --relaxng (one call)"):
+        if ours and ref in rates:
+            print(f"validate -j {args.jobs} / {ref.split(' ')[0]}: {ours / rates[ref]:.2f}x")
+    one, many = rates.get("transcript convert -j 1"), rates.get(f"transcript convert -j {args.jobs}")
+    if one and many and args.jobs > 1:
+        print(f"convert speed-up on {args.jobs} cores: {many / one:.2f}x")
+    small, large = per_kb(4_000), per_kb(4_000_000)
+    print(f"time per KB: {small * 1e3:.3f} ms at 4 KB, {large * 1e3:.3f} ms at 4 MB (ratio {large / small:.2f})")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
