@@ -140,7 +140,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     items = list(discover(args.inputs, args.glob or TEXT_GLOBS))
     inputs = frozenset(os.path.abspath(p) for p, _ in items if p != "-")
     _remove_stale_temporaries(outdir)
-    opts = ConvertOptions(str(outdir), args.to, args.profile, tuple(args.no_repair))
+    opts = ConvertOptions(str(outdir), args.to, args.profile, tuple(args.no_repair), args.fsync)
     cache = (
         Cache(Path(args.cache_dir or outdir) / CACHE_NAME, f"convert:{opts.to}:{opts.profile}:{opts.skip_rules}")
         if args.changed_only
@@ -325,6 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(RULES),
         metavar="RULE",
         help="switch a repair rule off (repeatable); rules: " + ", ".join(RULES),
+    )
+    conv.add_argument(
+        "--fsync",
+        action="store_true",
+        help="force every file to disk before renaming it into place (safe against power cuts; slower)",
     )
     corpus_options(conv, TEXT_GLOBS)
     conv.set_defaults(func=cmd_convert)

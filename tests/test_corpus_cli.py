@@ -161,6 +161,21 @@ def test_atomic_write_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: p
     assert target.read_bytes() == b"<old/>" and [p.name for p in tmp_path.iterdir()] == ["x.tei.xml"]
 
 
+def test_fsync_is_asked_for_with_the_flag_only(
+    capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are forced to disk (one fsync per file written) with --fsync, and not without."""
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    for flag, out in (([], tmp_path / "a"), (["--fsync"], tmp_path / "b")):
+        out.mkdir()
+        synced.clear()
+        run(capsys, "convert", str(collection), "-o", str(out), "-q", "-j", "1", *flag)
+        written = list(out.rglob("*.tei.xml")) + list(out.rglob("*.jsonld"))
+        assert len(synced) == (len(written) if flag else 0) and written
+
+
 def test_stale_temporaries_of_a_killed_run_are_removed(
     capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path
 ) -> None:

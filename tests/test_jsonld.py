@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, UserDict
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from pyld import jsonld
 import exporters
 import transcript_model
 from exporters.resources import CONTEXT_IRI, context_document
-from exporters.validation import _fast_json_check, _json_validator
+from exporters.validation import _fast_json_check, _json_validator, _terms_defined, _undefined_terms
 
 
 def expand(doc: dict[str, Any]) -> list[Any]:
@@ -181,3 +181,24 @@ def test_compiled_and_python_json_schema_give_the_same_verdicts(doc: dict[str, A
         pytest.skip("jsonschema-rs is not installed")
     for candidate in [doc, *_mutations(doc)]:
         assert fast(candidate) == _json_validator().is_valid(candidate)
+
+
+def test_fast_term_verdict_agrees_with_the_thorough_walk(seed_path: Path) -> None:
+    """The path-free scan used for valid documents gives the thorough walk's verdict, with
+    the unknown key at every depth (top level, inside a list item, inside a nested object)
+    and inside a mapping that is not a plain dict."""
+    doc = exporters.to_jsonld(transcript_model.read(seed_path))
+    variants: list[Any] = [doc]
+    for where in ("top", "part", "nested"):
+        d = json.loads(json.dumps(doc))
+        target = {"top": d, "part": d["hasPart"][0], "nested": d["hasPart"][0]["paragraphs"][0]}[where]
+        target["sentiment"] = "calm"
+        variants.append(d)
+    d = json.loads(json.dumps(doc))
+    d["hasPart"][0] = UserDict({**d["hasPart"][0], "sentiment": "calm"})
+    variants.append(d)
+    d = json.loads(json.dumps(doc))
+    d["ex:sentiment"] = "calm"  # a compact IRI is allowed
+    variants.append(d)
+    verdicts = [(_terms_defined(v), not list(_undefined_terms(v))) for v in variants]
+    assert verdicts == [(True, True), (False, False), (False, False), (False, False), (False, False), (True, True)]

@@ -226,8 +226,8 @@ def complete_layout(source: str, blocks: Sequence[Block], turns: Sequence[Turn])
     return tuple(sorted(out, key=lambda b: (b.span.start, b.span.end)))
 
 
-_LATIN = re.compile(r"[A-Za-z]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 
 
 def detect_language(text: str) -> str | None:
@@ -236,7 +236,8 @@ def detect_language(text: str) -> str | None:
     >>> detect_language("Сергей Лавров: Добрый день"), detect_language("Good day")
     ('ru', 'en')
     """
-    latin, cyrillic = len(_LATIN.findall(text)), len(_CYRILLIC.findall(text))
+    latin = sum(map(len, _LATIN.findall(text)))  # letters, counted by runs (fewer objects)
+    cyrillic = sum(map(len, _CYRILLIC.findall(text)))
     if cyrillic == latin == 0:
         return None
     return "ru" if cyrillic > latin else "en"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -179,7 +180,11 @@ def per_paragraph(name: str) -> Callable[[ChangeFinder], RepairRule]:
             out: list[Paragraph] = []
             repairs: list[Repair] = []
             for i, para in enumerate(paragraphs):
-                new, made = apply_changes(para, find(para, ctx), name, ctx, paragraph=i, made=len(repairs))
+                changes = find(para, ctx)
+                if not changes:  # the common case: nothing to repair here
+                    out.append(para)
+                    continue
+                new, made = apply_changes(para, changes, name, ctx, paragraph=i, made=len(repairs))
                 out.append(new)
                 repairs.extend(made)
             return tuple(out), tuple(repairs)
@@ -211,7 +216,12 @@ _MIN_FRAGMENT_WORDS = 3
 
 
 def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    return _WORD.findall(text.casefold())
+
+
+def _has_words(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` words (stops counting there)."""
+    return next(itertools.islice(_WORD.finditer(text), n - 1, None), None) is not None
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -405,7 +415,7 @@ def broken_paragraph(
             and not ctx.source[prev.span.end : para.span.start].strip()
             and para.text[:1].islower()
             and not _TERMINAL.search(prev.text)
-            and len(_words(prev.text)) >= 3
+            and _has_words(prev.text, 3)
         ):
             gap = Span(prev.span.end, para.span.start)
             index = ctx.first_index + len(repairs)
