@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,12 @@ from .corpus import (
     Cache,
     ConvertOptions,
     FileResult,
+    Inputs,
     SchemaError,
     _convert_task,
     _validate_task,
     convert_bytes,
+    count_inputs,
     discover,
     jing_validate,
     load_checks,
@@ -83,14 +85,15 @@ def _finish(results: list[FileResult], summary: Summary, args: argparse.Namespac
 def _run(
     args: argparse.Namespace,
     task: Callable[[tuple[str, str | None]], FileResult],
-    items: list[tuple[str, str | None]],
+    items: Iterable[tuple[str, str | None]],
+    total: int,
     *,
     state: dict[str, Any],
     cache: Cache | None,
     verb: str,
 ) -> int:
     summary = Summary()
-    progress = Progress(len(items), sys.stderr, not args.quiet)
+    progress = Progress(total, sys.stderr, not args.quiet)
     results: list[FileResult] = []
     try:
         for result in run_parallel(task, items, _jobs(args.jobs), state):
@@ -116,7 +119,7 @@ def _run(
         if cache is not None:
             cache.save()
         print(
-            f"transcript: interrupted after {summary.files} of {len(items)} files; every file written is complete; "
+            f"transcript: interrupted after {summary.files} of {total} files; every file written is complete; "
             "run again with --changed-only to do the rest",
             file=sys.stderr,
         )
@@ -137,8 +140,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     outdir = Path(args.output)
     if not outdir.is_dir():
         raise UsageError(f"{outdir}: output folder does not exist")
-    items = list(discover(args.inputs, args.glob or TEXT_GLOBS))
-    inputs = frozenset(os.path.abspath(p) for p, _ in items if p != "-")
+    globs = args.glob or TEXT_GLOBS
+    total = count_inputs(args.inputs, globs)
+    items = discover(args.inputs, globs)  # streamed: memory does not grow with the corpus
+    inputs = Inputs.of(args.inputs, globs)
     _remove_stale_temporaries(outdir)
     opts = ConvertOptions(str(outdir), args.to, args.profile, tuple(args.no_repair), args.fsync)
     cache = (
@@ -147,7 +152,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else None
     )
     state = {"options": opts, "inputs": inputs, "cache": cache.entries if cache else {}}
-    return _run(args, _convert_task, items, state=state, cache=cache, verb="converted")
+    return _run(args, _convert_task, items, total, state=state, cache=cache, verb="converted")
 
 
 def _convert_to_stdout(args: argparse.Namespace) -> int:
@@ -200,16 +205,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     except SchemaError as exc:
         raise UsageError(str(exc)) from None
-    items = list(discover(args.files, args.glob or EXPORT_GLOBS))
+    globs = args.glob or EXPORT_GLOBS
+    total = count_inputs(args.files, globs)
+    items = discover(args.files, globs)  # streamed: memory does not grow with the corpus
     cache = Cache(Path(args.cache_dir or ".") / CACHE_NAME, "validate:" + checks.key) if args.changed_only else None
     if checks.jing_rng:
         checks.jing_issues = {}
-        tei_paths = [p for p, _ in items if p.lower().endswith((".xml", ".tei"))]
+        tei_paths = [p for p, _ in discover(args.files, globs) if p.lower().endswith((".xml", ".tei"))]
         for schema in checks.jing_rng:
             for path, found in jing_validate(schema, tei_paths).items():
                 checks.jing_issues.setdefault(path, []).extend(found)
     state = {"checks": checks, "cache": cache.entries if cache else {}}
-    return _run(args, _validate_task, items, state=state, cache=cache, verb="validated")
+    return _run(args, _validate_task, items, total, state=state, cache=cache, verb="validated")
 
 
 def summary(t: Transcript) -> str:

@@ -92,6 +92,39 @@ def discover(paths: Sequence[str], globs: Sequence[str]) -> Iterator[tuple[str, 
                     yield os.path.join(folder, name), given
 
 
+def count_inputs(paths: Sequence[str], globs: Sequence[str]) -> int:
+    """How many files :func:`discover` yields, without keeping them (for the progress bar:
+    a run over 100,000 files then holds no list of them)."""
+    return sum(1 for _ in discover(paths, globs))
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Which paths are inputs of a run, decided without listing them: a file given on the
+    command line, or a file under a folder given whose name matches the globs."""
+
+    files: frozenset[str]
+    folders: tuple[str, ...]
+    globs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, paths: Sequence[str], globs: Sequence[str]) -> Inputs:
+        folders = tuple(os.path.abspath(p) for p in paths if p != "-" and os.path.isdir(p))
+        files = frozenset(os.path.abspath(p) for p in paths if p != "-" and not os.path.isdir(p))
+        return cls(files, folders, tuple(globs))
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        full = os.path.abspath(path)
+        if full in self.files:
+            return True
+        name = os.path.basename(full)
+        return any(full.startswith(folder + os.sep) for folder in self.folders) and any(
+            fnmatch.fnmatch(name, g) for g in self.globs
+        )
+
+
 def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -362,7 +395,7 @@ def _convert_task(item: tuple[str, str | None]) -> FileResult:
     path, root = item
     opts: ConvertOptions = _WORKER["options"]
     cache: dict[str, Any] = _WORKER["cache"]
-    inputs: frozenset[str] = _WORKER["inputs"]
+    inputs: Inputs = _WORKER["inputs"]
     start = time.perf_counter()
     try:
         data = read_bytes(path)
@@ -379,7 +412,7 @@ def _convert_task(item: tuple[str, str | None]) -> FileResult:
     written: list[str] = []
     for suffix, payload in outputs:
         target = Path(str(base) + suffix)
-        if os.path.abspath(target) in inputs:
+        if os.path.exists(target) and str(target) in inputs:
             issues.append(read_issue(f"{target}: refusing to overwrite an input file"))
             status = "error"
             continue

@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLE
 
 from exporters import cli
+from exporters.corpus import Inputs
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -186,3 +187,25 @@ def test_console_script_runs(tmp_path: Path, example: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     proc = subprocess.run([*cmd, "show", str(tmp_path / "missing.txt")], capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "missing.txt: cannot read" in proc.stderr
+
+
+def test_never_overwrites_an_input_found_in_a_folder(capsys: pytest.CaptureFixture[str], example: Path) -> None:
+    """With --glob '*' the folder's earlier outputs are inputs too: they are not overwritten
+    (nor converted into themselves), and the run says so."""
+    folder = example.parent
+    precious = folder / "talk.tei.xml"
+    precious.write_bytes(b"<keep/>")
+    code, _, err = run(capsys, "convert", str(folder), "--glob", "*", "-o", str(folder), "-q", "-j", "1")
+    assert precious.read_bytes() == b"<keep/>"
+    assert code == 2 and f"{precious}: refusing to overwrite an input file" in err
+
+
+def test_inputs_are_decided_without_listing_them(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    lone = tmp_path / "lone.txt"
+    inputs = Inputs.of([str(tmp_path / "in"), str(lone), "-"], ["*.txt"])
+    assert str(lone) in inputs
+    assert str(tmp_path / "in" / "deep" / "a.txt") in inputs
+    assert str(tmp_path / "in" / "a.tei.xml") not in inputs  # does not match the globs
+    assert str(tmp_path / "other.txt") not in inputs  # outside the folders given
+    assert str(tmp_path / "in-sibling" / "a.txt") not in inputs  # a prefix is not a parent

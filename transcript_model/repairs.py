@@ -216,7 +216,7 @@ _MIN_FRAGMENT_WORDS = 3
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    return [w.casefold() for w in _WORD.findall(text)]
 
 
 def _has_words(text: str, n: int) -> bool:

@@ -118,10 +118,18 @@ def _paragraph(p: etree._Element) -> str:
 
 
 def render(page: str) -> str:
-    """The text rendition of a saved transcript page (see the module's docstring)."""
-    doc = html.document_fromstring(
-        page.encode("utf-8"), parser=html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-    )
+    """The text rendition of a saved transcript page (see the module's docstring); ``""``
+    for a page with no document in it.
+
+    >>> render("<!DOCTYPE HTML")
+    ''
+    """
+    try:
+        doc = html.document_fromstring(
+            page.encode("utf-8"), parser=html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+        )
+    except etree.ParserError:  # "Document is empty": nothing but a doctype, comments, ...
+        return ""
     url = _attr(doc, "//meta[@property='og:url']/@content") or _attr(doc, "//link[@rel='canonical']/@href")
     if url and not re.fullmatch(r"https?://[\x21-\x7e]+", url):
         url = None
