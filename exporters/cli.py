@@ -151,7 +151,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         if args.changed_only
         else None
     )
-    state = {"options": opts, "inputs": inputs, "cache": cache.entries if cache else {}}
+    state = {"options": opts, "inputs": inputs, "cache": cache.entries if cache is not None else None}
     return _run(args, _convert_task, items, total, state=state, cache=cache, verb="converted")
 
 
@@ -215,7 +215,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for schema in checks.jing_rng:
             for path, found in jing_validate(schema, tei_paths).items():
                 checks.jing_issues.setdefault(path, []).extend(found)
-    state = {"checks": checks, "cache": cache.entries if cache else {}}
+    state = {"checks": checks, "cache": cache.entries if cache is not None else None}
     return _run(args, _validate_task, items, total, state=state, cache=cache, verb="validated")
 
 

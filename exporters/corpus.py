@@ -375,14 +375,14 @@ _WORKER: dict[str, Any] = {}
 def _validate_task(item: tuple[str, str | None]) -> FileResult:
     path, _ = item
     checks: Checks = _WORKER["checks"]
-    cache: dict[str, Any] = _WORKER["cache"]
+    cache: dict[str, Any] | None = _WORKER["cache"]
     start = time.perf_counter()
     try:
         data = read_bytes(path)
     except OSError as exc:
         return FileResult(path, "error", [read_issue(f"cannot read: {exc.strerror or exc}")])
-    digest = digest_of(data)
-    if cache.get(os.path.abspath(path)) == digest:
+    digest = None if cache is None else digest_of(data)  # only --changed-only needs it
+    if cache is not None and cache.get(os.path.abspath(path)) == digest:
         return FileResult(path, "skipped", digest=digest)
     issues = checks.validate(path, data)
     status = "invalid" if errors(issues) else "valid"
@@ -394,7 +394,7 @@ def _validate_task(item: tuple[str, str | None]) -> FileResult:
 def _convert_task(item: tuple[str, str | None]) -> FileResult:
     path, root = item
     opts: ConvertOptions = _WORKER["options"]
-    cache: dict[str, Any] = _WORKER["cache"]
+    cache: dict[str, Any] | None = _WORKER["cache"]
     inputs: Inputs = _WORKER["inputs"]
     start = time.perf_counter()
     try:
@@ -403,10 +403,10 @@ def _convert_task(item: tuple[str, str | None]) -> FileResult:
         return FileResult(path, "error", [read_issue("is a directory: expected a transcript file")])
     except OSError as exc:
         return FileResult(path, "error", [read_issue(f"cannot read: {exc.strerror or exc}")])
-    digest = digest_of(data)
+    digest = None if cache is None else digest_of(data)  # only --changed-only needs it
     base = output_base(path, root, opts.outdir)
     targets = [Path(str(base) + s) for s in _suffixes(opts.to)]
-    if cache.get(os.path.abspath(path)) == digest and all(t.exists() for t in targets):
+    if cache is not None and cache.get(os.path.abspath(path)) == digest and all(t.exists() for t in targets):
         return FileResult(path, "skipped", outputs=[str(t) for t in targets], digest=digest)
     outputs, issues, status = convert_bytes(path, data, opts)
     written: list[str] = []

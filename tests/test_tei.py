@@ -125,6 +125,39 @@ def test_dates_must_be_iso(example_tei: bytes) -> None:
     assert any(i.rule == "relaxng" for i in exporters.validate_tei(bad))
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\n\t  \r\n"])
+def test_text_must_not_be_blank(example_tei: bytes, blank: str) -> None:
+    bad = _mutate(example_tei, "<catDesc>question</catDesc>", f"<catDesc>{blank}</catDesc>")
+    line = bad[: bad.index(b"<catDesc>" + blank.encode())].count(b"\n") + 1
+    issues = exporters.validate_tei(bad)
+    assert issues and {(i.rule, i.line) for i in issues} == {("relaxng", line)}
+    reason = "paragraph cut mid-sentence and restarted in the next one: fragment dropped"
+    bad = _mutate(example_tei, f'reason="{reason}"', f'reason="{blank}"')
+    issues = exporters.validate_tei(bad)
+    assert issues and {i.rule for i in issues} == {"relaxng"}
+
+
+def test_text_may_run_over_lines(example_tei: bytes) -> None:
+    ok = _mutate(example_tei, "<catDesc>question</catDesc>", "<catDesc>\n  a  question\n\n asked </catDesc>")
+    assert exporters.validate_tei(ok) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule"),
+    [
+        ('<ptr target="#u2.p2"/>', '<ptr target="u2.p2"/>', "layout-resolves"),
+        ('corresp="#u2"', 'corresp="u2"', "label-resolves"),
+        ('corresp="#u2"', 'corresp="#u2.p1"', "label-resolves"),
+        ('who="#elena-sorokina"', 'who="elena-sorokina"', "who-resolves"),
+        ('ana="#kind.answer"', 'ana="#kind.answer #kind.question"', "relaxng"),  # one pointer, no list
+        ('ana="#kind.answer"', 'ana="#rule.hard-wrap"', "kind-resolves"),
+    ],
+)
+def test_pointers_are_hash_and_an_id_of_the_right_kind(example_tei: bytes, old: str, new: str, rule: str) -> None:
+    issues = exporters.validate_tei(_mutate(example_tei, old, new))
+    assert rule in {i.rule for i in issues if i.is_error}, issues
+
+
 def test_event_date_must_be_a_day(example_tei: bytes) -> None:
     bad = _mutate(
         example_tei,
@@ -205,6 +238,17 @@ def _tree_mutations(data: bytes) -> list[etree._ElementTree]:
         lambda r: [p.set(XMLID, "questioner-2") for p in x(r, "//tei:listPerson[@type='participants']/tei:person[1]")]
     )
     mutate(lambda r: [s.set(XMLID, "u1") for s in x(r, "//tei:body//tei:seg[1]")])
+    mutate(lambda r: [u.set("who", u.get("who")[1:]) for u in x(r, "//tei:u[@who][1]")])
+    mutate(lambda r: [u.set("who", "#questioner " + u.get("who")[1:]) for u in x(r, "//tei:u[@who][last()]")])
+    mutate(lambda r: [e.set("ana", e.get("ana")[1:]) for e in x(r, "//tei:surplus[1] | //tei:choice[1]")])
+    mutate(lambda r: [p.set("target", p.get("target")[1:]) for p in x(r, "//tei:standOff/tei:seg/tei:ptr[1]")])
+    mutate(lambda r: [s.set("corresp", "#u999") for s in x(r, "//tei:standOff/tei:seg/tei:seg[@corresp][1]")])
+    mutate(lambda r: [s.set("corresp", s.get("corresp")[1:]) for s in x(r, "//tei:standOff//tei:seg[@corresp][1]")])
+    mutate(lambda r: [n.set("target", "#nowhere") for n in x(r, "//tei:listAnnotation/tei:note[@target][1]")] or False)
+    mutate(lambda r: [n.set("target", "l1") for n in x(r, "//tei:listAnnotation/tei:note[@target][1]")] or False)
+    nbsp = "\u00a0"  # not a space to XPath's normalize-space()
+    first_seg = "//tei:body//tei:seg[1]"
+    mutate(lambda r: [s.__setattr__("text", nbsp) or [s.remove(c) for c in list(s)] for s in x(r, first_seg)])
     mutate(lambda r: None)  # unchanged
     return out
 
