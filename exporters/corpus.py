@@ -32,7 +32,7 @@ from transcript_model import __version__ as tool_version
 
 from .jsonld import to_jsonld
 from .resources import JSONLD_SCHEMA, TEI_RNG, TEI_SCH, schema_path
-from .tei import ExportError, to_tei
+from .tei import ExportError, serialise_tei, tei_tree
 from .validation import (
     Issue,
     IssueSeverity,
@@ -351,10 +351,10 @@ def convert_bytes(name: str, data: bytes, opts: ConvertOptions) -> tuple[list[tu
     outputs: list[tuple[str, bytes]] = []
     try:
         if opts.to in ("tei", "both"):
-            tei = to_tei(t)
-            problems = errors(validate_tei(tei))
+            tree = tei_tree(t)  # validated as built: the bytes are its serialisation
+            problems = errors(validate_tei(tree))
             issues.extend(problems)
-            outputs.append((TEI_SUFFIX, tei))
+            outputs.append((TEI_SUFFIX, serialise_tei(tree)))
         if opts.to in ("jsonld", "both"):
             doc = to_jsonld(t)
             problems = errors(validate_jsonld(doc))
