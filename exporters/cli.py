@@ -96,7 +96,7 @@ def _run(
     progress = Progress(total, sys.stderr, not args.quiet)
     results: list[FileResult] = []
     try:
-        for result in run_parallel(task, items, _jobs(args.jobs), state):
+        for result in run_parallel(task, items, _jobs(args.jobs), state, total):
             summary.add(result)
             if cache is not None:
                 cache.update(result)

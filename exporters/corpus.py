@@ -430,9 +430,15 @@ def run_parallel(
     items: Iterable[tuple[str, str | None]],
     jobs: int,
     state: dict[str, Any],
+    total: int | None = None,
 ) -> Iterator[FileResult]:
     """Run ``task`` over ``items`` on ``jobs`` processes (forked after ``state`` is built,
-    so compiled schemas are shared), yielding results as they come."""
+    so compiled schemas are shared), yielding results as they come.
+
+    Items travel in chunks: a chunk per worker hand-off costs two pickles and a pipe round
+    trip, which next to a 0.35 ms validation is a tenth of the work at chunks of 8. With
+    ``total`` known, chunks grow to 128 items while every worker still gets 8 chunks or more.
+    """
     _WORKER.clear()
     _WORKER.update(state)
     if jobs <= 1:
@@ -442,10 +448,21 @@ def run_parallel(
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs) as pool:
         try:
-            yield from pool.imap_unordered(task, items, chunksize=8)
+            yield from pool.imap_unordered(task, items, chunksize=chunk_size(total, jobs))
         except BaseException:
             pool.terminate()
             raise
+
+
+def chunk_size(total: int | None, jobs: int) -> int:
+    """Items per hand-off: 8 when the total is unknown, else up to 128 with >= 8 chunks per job.
+
+    >>> chunk_size(None, 2), chunk_size(100, 2), chunk_size(10_000, 2), chunk_size(1_000_000, 8)
+    (8, 6, 128, 128)
+    """
+    if total is None:
+        return 8
+    return max(1, min(128, total // (jobs * 8)))
 
 
 def jing_validate(schema: str, paths: Sequence[str]) -> dict[str, list[Issue]]:
