@@ -74,22 +74,35 @@ def make_corpus(folder: Path, docs: int, size: int | None = None, seed: int = 1)
     return total
 
 
+_MEASURE = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = proc.stderr.read()
+_, status, usage = os.wait4(proc.pid, 0)
+seconds = time.perf_counter() - start
+sys.stderr.buffer.write(err[-2000:])
+print(os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss)
+"""
+
+
 def timed(cmd: list[str]) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of the largest process of the command's tree.
 
     ``wait4`` reports the child's own usage merged with its waited-for children's, so the
-    peak is that of this command alone, not of every command run so far.
+    peak is that of this command alone, not of every command run so far. The command is
+    started by a small helper process, as GNU time does: Linux carries a process's peak RSS
+    across fork and exec, so a command started straight from this script would report this
+    script's own peak (which holds the list of 100,000 paths) as its own.
     """
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):  # 1: some file invalid, still a full run
-        sys.exit(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}): {err.decode(errors='replace')[-500:]}")
-    return seconds, usage.ru_maxrss
+    helper = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, check=False)
+    try:
+        code, seconds, peak = helper.stdout.split()
+    except ValueError:
+        sys.exit(f"{' '.join(cmd[:3])} ... could not be measured: {helper.stderr.decode(errors='replace')[-500:]}")
+    if int(code) not in (0, 1):  # 1: some file invalid, still a full run
+        sys.exit(f"{' '.join(cmd[:3])} ... failed ({code.decode()}): {helper.stderr.decode(errors='replace')[-500:]}")
+    return float(seconds), int(peak)
 
 
 def timed_batches(cmd: list[str], files: list[str], batch: int = 10_000) -> tuple[float, int]:
