@@ -256,6 +256,16 @@ def _tree_mutations(data: bytes, make: Callable[[], etree._ElementTree] | None =
         lambda r: [p.set(XMLID, "questioner-2") for p in x(r, "//tei:listPerson[@type='participants']/tei:person[1]")]
     )
     mutate(lambda r: [s.set(XMLID, "u1") for s in x(r, "//tei:body//tei:seg[1]")])
+    mutate(
+        lambda r: (
+            [  # two turns with one id, the second's label moved along: only unique-id breaks
+                (u.set(XMLID, "u1"), [s.set("corresp", "#u1") for s in x(r, "//tei:standOff//tei:seg[@corresp='#u2']")])
+                for u in x(r, "//tei:u[@xml:id='u2']")
+            ]
+            or False
+        )
+    )
+    mutate(lambda r: [c.set(XMLID, "kind.question") for c in x(r, "//tei:category[2]")] or False)
     mutate(lambda r: [u.set("who", u.get("who")[1:]) for u in x(r, "//tei:u[@who][1]")])
     mutate(lambda r: [u.set("who", "#questioner " + u.get("who")[1:]) for u in x(r, "//tei:u[@who][last()]")])
     mutate(lambda r: [e.set("ana", e.get("ana")[1:]) for e in x(r, "//tei:surplus[1] | //tei:choice[1]")])
