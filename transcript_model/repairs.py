@@ -202,6 +202,8 @@ def _substitution_rule(
     """A rule that replaces every match of ``pattern`` by ``replacement(match)`` (``None``: keep)."""
 
     def find(para: Paragraph, ctx: RuleContext) -> list[Change]:
+        if pattern.search(para.text) is None:  # the common case, without a generator's set-up
+            return []
         return [(m.start(), m.end(), r) for m in _outside_edits(para, pattern) if (r := replacement(m)) is not None]
 
     find.__name__ = name.replace("-", "_")
@@ -337,7 +339,9 @@ _MIN_REPEAT_WORDS = 8
 
 
 def _norm(text: str) -> str:
-    return " ".join(_words(text))
+    """The words of ``text``, case-folded, one space apart (casefold maps each character on
+    its own, so folding the joined words is folding each word, in one call)."""
+    return " ".join(_WORD.findall(text)).casefold()
 
 
 def repeated_paragraph(
@@ -657,6 +661,8 @@ def hard_wrap(para: Paragraph, ctx: RuleContext) -> list[Change]:
     >>> hard_wrap([p], RuleContext("", 0, 0))[0][0].text
     'A reminder that this call will be on background.'
     """
+    if "\n" not in para.text:  # every line break pattern holds one
+        return []
     return [
         (m.start(), m.end(), r)
         for m in _outside_edits(para, _LINE_BREAK)
@@ -701,11 +707,13 @@ def run_rules(
     """
     paras = tuple(paragraphs)
     repairs: tuple[Repair, ...] = ()
+    context = ctx  # each rule numbers its repairs after those made before it
     for name, rule in RULES.items():
         if name in enabled:
-            context = RuleContext(ctx.source, ctx.turn, ctx.first_index + len(repairs), ctx.words, ctx.role_words)
             paras, new = rule(paras, context)
-            repairs += new
+            if new:
+                repairs += new
+                context = replace(ctx, first_index=ctx.first_index + len(repairs))
     return paras, tuple(_placed(r, ctx.first_index + k, paras) for k, r in enumerate(repairs))
 
 

@@ -76,6 +76,7 @@ def read_turns(
     blocks: list[Block] = []
     lead: list[Paragraph] = []
     was_quoted = False
+    names = people.known_names()  # changes only when a speaker is added: refreshed then
     for raw in body:
         if is_chrome(raw.text, profile) or url_of(raw.text) or looks_like_date_line(raw.text):
             blocks.append(Block(BlockKind.CHROME, raw.span, raw.text))
@@ -91,11 +92,12 @@ def read_turns(
         if not text.strip():
             blocks.append(Block(BlockKind.CHROME, raw.span, raw.text))  # markers alone
             continue
-        label = find_label(text, vocab, people.known_names())
+        label = find_label(text, vocab, names)
         if label is None:
             para = _paragraph(text, Span(start, raw.span.end), vocab)
             if asks:
                 pid = people.anonymous(vocab.anonymous_labels["question"])
+                names = people.known_names()
                 drafts.append(TurnDraft(pid, None, None, TurnKind.QUESTION, [para]))
             elif quoted and not was_quoted and (drafts or lead):
                 drafts.append(TurnDraft(None, None, None, None, [para]))
@@ -107,6 +109,7 @@ def read_turns(
             continue
         was_quoted = quoted
         speaker, kind = people.speaker_for(label)
+        names = people.known_names()
         if kind is None:
             previous = drafts[-1].kind if drafts else None
             kind = TurnKind.ANSWER if previous is TurnKind.QUESTION else TurnKind.STATEMENT
