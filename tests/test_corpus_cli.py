@@ -176,6 +176,34 @@ def test_fsync_is_asked_for_with_the_flag_only(
         assert len(synced) == (len(written) if flag else 0) and written
 
 
+def test_a_run_again_leaves_unchanged_outputs_alone(
+    capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outputs are deterministic: converting again rewrites only the files whose bytes differ
+    (their modification times say so), and --fsync still forces the others to disk."""
+    out = tmp_path / "out"
+    out.mkdir()
+    run(capsys, "convert", str(collection), "-o", str(out), "-q")
+    files = sorted(out.rglob("*.tei.xml")) + sorted(out.rglob("*.jsonld"))
+    assert len(files) == 12
+    for f in files:
+        os.utime(f, ns=(1_000_000_000, 1_000_000_000))  # 2001: any rewrite shows
+    tampered = files[0]
+    tampered.write_bytes(tampered.read_bytes().replace(b"Lavrov", b"Lavrof"))
+    os.utime(tampered, ns=(1_000_000_000, 1_000_000_000))
+    expected = {f: f.read_bytes() for f in files[1:]}
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    code, _, err = run(capsys, "convert", str(collection), "-o", str(out), "--fsync", "-j", "1")
+    assert code == 2 and "6 valid" in err  # the broken file, as before
+    assert [f for f in files if f.stat().st_mtime_ns != 1_000_000_000] == [tampered]
+    assert b"Lavrof" not in tampered.read_bytes() and b"Lavrov" in tampered.read_bytes()
+    assert all(f.read_bytes() == data for f, data in expected.items())
+    assert len(synced) == len(files)  # rewritten or not, every output is on disk
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
 def test_stale_temporaries_of_a_killed_run_are_removed(
     capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path
 ) -> None:
