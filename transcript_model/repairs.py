@@ -197,12 +197,20 @@ def per_paragraph(name: str) -> Callable[[ChangeFinder], RepairRule]:
 
 
 def _substitution_rule(
-    name: str, pattern: re.Pattern[str], replacement: Callable[[re.Match[str]], str | None]
+    name: str,
+    pattern: re.Pattern[str],
+    replacement: Callable[[re.Match[str]], str | None],
+    hint: re.Pattern[str] | None = None,
 ) -> RepairRule:
-    """A rule that replaces every match of ``pattern`` by ``replacement(match)`` (``None``: keep)."""
+    """A rule that replaces every match of ``pattern`` by ``replacement(match)`` (``None``: keep).
+
+    ``hint``, if given, is a cheaper pattern that every text holding a match also matches:
+    paragraphs without it are passed over at once (the common case).
+    """
+    quick = hint or pattern
 
     def find(para: Paragraph, ctx: RuleContext) -> list[Change]:
-        if pattern.search(para.text) is None:  # the common case, without a generator's set-up
+        if quick.search(para.text) is None:  # the common case, without a generator's set-up
             return []
         return [(m.start(), m.end(), r) for m in _outside_edits(para, pattern) if (r := replacement(m)) is not None]
 
@@ -672,7 +680,11 @@ def hard_wrap(para: Paragraph, ctx: RuleContext) -> list[Change]:
 
 _SPACE_PUNCT = re.compile(r"(?<=\w)[ \u00a0]+(?=[,;:!?](?:\s|$|[\"”»’)])|\.(?:\s|$|[\"”»’)]))")
 
-space_before_punctuation = _substitution_rule("space-before-punctuation", _SPACE_PUNCT, lambda m: "")
+# every match ends with a space right before the punctuation: that pair is quick to look for
+# (the pattern's look-behind makes the regex engine try every position)
+space_before_punctuation = _substitution_rule(
+    "space-before-punctuation", _SPACE_PUNCT, lambda m: "", hint=re.compile("[ \u00a0][,;:!?.]")
+)
 space_before_punctuation.__doc__ = """Remove the space a removed link left before punctuation ("Syria ." → "Syria.").
 
 >>> space_before_punctuation([Paragraph("On the one hand , we did .", Span(0, 26))], RuleContext("", 0, 0))[0][0].text
@@ -714,17 +726,32 @@ def run_rules(
             if new:
                 repairs += new
                 context = replace(ctx, first_index=ctx.first_index + len(repairs))
-    return paras, tuple(_placed(r, ctx.first_index + k, paras) for k, r in enumerate(repairs))
+    if not repairs:
+        return paras, ()
+    places = _places(paras)
+    return paras, tuple(_placed(r, places.get(ctx.first_index + k), paras) for k, r in enumerate(repairs))
 
 
-def _placed(repair: Repair, index: int, paragraphs: Sequence[Paragraph]) -> Repair:
-    """The repair with its paragraph and offsets taken from where its edits are now."""
+def _places(paragraphs: Sequence[Paragraph]) -> dict[int, tuple[int, int, int]]:
+    """For each repair index, the first paragraph holding its edits, and the range they
+    cover there: ``{repair: (paragraph, start, end)}``, in one pass."""
+    found: dict[int, tuple[int, int, int]] = {}
     for i, para in enumerate(paragraphs):
-        edits = [e for e in para.edits if e.repair == index]
-        if edits:
-            start, end = min(e.start for e in edits), max(e.end for e in edits)
-            return replace(repair, paragraph=i, start=start, end=end, replacement=para.text[start:end])
-    return repair
+        for e in para.edits:
+            place = found.get(e.repair)
+            if place is None:
+                found[e.repair] = (i, e.start, e.end)
+            elif place[0] == i:
+                found[e.repair] = (i, min(place[1], e.start), max(place[2], e.end))
+    return found
+
+
+def _placed(repair: Repair, place: tuple[int, int, int] | None, paragraphs: Sequence[Paragraph]) -> Repair:
+    """The repair with its paragraph and offsets taken from where its edits are now."""
+    if place is None:
+        return repair
+    i, start, end = place
+    return replace(repair, paragraph=i, start=start, end=end, replacement=paragraphs[i].text[start:end])
 
 
 def apply_plan(source: str, plan: Iterable[Repair]) -> str:

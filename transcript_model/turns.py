@@ -8,6 +8,8 @@ headline author's, in a monologue).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,9 +38,14 @@ def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
     >>> find_incidents("Thank you.  (Laughter.)", V)
     (Incident(kind='vocal', start=12, end=23, text='(Laughter.)'),)
     """
-    for pattern, kind in vocab.stage_paragraphs:
-        if pattern.fullmatch(text.strip()):
-            return (Incident(kind, 0, len(text), text),)
+    whole = _any_of(vocab.stage_paragraphs)
+    if whole is None or whole.fullmatch(text.strip()):
+        for pattern, kind in vocab.stage_paragraphs:
+            if pattern.fullmatch(text.strip()):
+                return (Incident(kind, 0, len(text), text),)
+    inside = _any_of(vocab.stage_directions)
+    if inside is not None and inside.search(text) is None:  # most paragraphs: one scan, not seven
+        return ()
     found = [
         Incident(kind, m.start(), m.end(), m.group())
         for pattern, kind in vocab.stage_directions
@@ -50,6 +57,26 @@ def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
         if not out or inc.start >= out[-1].end:
             out.append(inc)
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=32)
+def _any_of(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str] | None:
+    """One pattern that matches (or fully matches) exactly where one of ``patterns`` does, to
+    rule out most paragraphs in one scan; ``None`` where they cannot be joined (different
+    flags, back-references, a clash of group names).
+
+    >>> from transcript_model.profiles import VOCABULARY as V
+    >>> bool(_any_of(V.stage_directions).search("Thank you. (Applause.)"))
+    True
+    """
+    if not patterns or len({p.flags for p, _ in patterns}) != 1:
+        return None
+    if any(re.search(r"\\[1-9]|\(\?P=", p.pattern) for p, _ in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p, _ in patterns), patterns[0][0].flags)
+    except re.error:
+        return None
 
 
 def _paragraph(text: str, span: Span, vocab: Vocabulary) -> Paragraph:
