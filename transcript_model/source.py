@@ -27,14 +27,26 @@ class Piece:
     edit: Edit | None = None
 
 
-def pieces(t: Transcript) -> list[Piece]:
+class _Last:
+    """The last transcript's pieces: both exports of one transcript ask for them in turn.
+    One tuple, replaced whole, so threads never see a transcript with another's pieces."""
+
+    value: tuple[Transcript, tuple[Piece, ...]] | None = None
+
+
+def pieces(t: Transcript) -> tuple[Piece, ...]:
     """Every piece of the source, in source order."""
+    last = _Last.value
+    if last is not None and last[0] is t:  # the model is frozen: same object, same pieces
+        return last[1]
     found: list[Piece] = [Piece(b.span, b.text, block=b) for b in t.layout]
     for turn in t.turns:
         for para in turn.paragraphs:
             found.append(Piece(para.span, original_text(para), paragraph=para))
             found.extend(Piece(e.source, e.original, edit=e) for e in para.edits if not is_internal(e, para))
-    return sorted(found, key=lambda p: (p.span.start, p.span.end))
+    result = tuple(sorted(found, key=lambda p: (p.span.start, p.span.end)))
+    _Last.value = (t, result)
+    return result
 
 
 def iter_source(t: Transcript) -> Iterator[str]:
