@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from .model import Span
 
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -33,6 +31,8 @@ def read_front_matter(text: str) -> FrontMatter | None:
     m = _FRONT.match(text)
     if m is None:
         return None
+    import yaml  # noqa: PLC0415 - only documents with front matter need it (13 ms to import)
+
     try:
         data = yaml.load(m["body"], Loader=yaml.BaseLoader)
     except yaml.YAMLError:
