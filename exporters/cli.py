@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from transcript_model import PROFILES, RULES, Transcript, UnreadableInputError, decode, parse
+from transcript_model import Transcript, UnreadableInputError
 
 from .corpus import (
     EXPORT_GLOBS,
@@ -35,6 +35,7 @@ from .corpus import (
     discover,
     jing_validate,
     load_checks,
+    load_converters,
     read_bytes,
     run_parallel,
 )
@@ -52,6 +53,8 @@ class UsageError(Exception):
 
 
 def _read_input(name: str, profile: str | None, skip: Sequence[str] = ()) -> Transcript:
+    from transcript_model import RULES, decode, parse  # noqa: PLC0415 - see _Choices
+
     repairs = [r for r in RULES if r not in skip]
     if name == "-":
         data = sys.stdin.buffer.read()
@@ -134,6 +137,7 @@ def _run(
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    load_converters()  # before the workers fork, so that they share it
     to_stdout = args.output == "-"
     if to_stdout:
         return _convert_to_stdout(args)
@@ -292,6 +296,46 @@ def cmd_show(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------- main
 
 
+class _Choices(Sequence[str]):
+    """An option's choices, loaded when argparse first asks for them (checking a value,
+    printing help): the parser's rules and profiles are not loaded to validate files.
+
+    >>> choices = _Choices(lambda: ["a", "b"])
+    >>> "a" in choices, "c" in choices, ", ".join(choices)
+    (True, False, 'a, b')
+    """
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self._names: list[str] | None = None
+
+    def _all(self) -> list[str]:
+        if self._names is None:
+            self._names = list(self._load())
+        return self._names
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._all()
+
+
+def _rules() -> Iterable[str]:
+    from transcript_model import RULES  # noqa: PLC0415 - see _Choices
+
+    return RULES
+
+
+def _profiles() -> Iterable[str]:
+    from transcript_model import PROFILES  # noqa: PLC0415 - see _Choices
+
+    return sorted(PROFILES)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transcript",
@@ -299,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 valid, 1 invalid, 2 usage error or unreadable input, 3 internal error.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    profiles = sorted(PROFILES)
+    profiles, rules = _Choices(_profiles), _Choices(_rules)
 
     def corpus_options(p: argparse.ArgumentParser, globs: Sequence[str]) -> None:
         p.add_argument(
@@ -329,9 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-repair",
         action="append",
         default=[],
-        choices=list(RULES),
+        choices=rules,
         metavar="RULE",
-        help="switch a repair rule off (repeatable); rules: " + ", ".join(RULES),
+        help="switch a repair rule off (repeatable); rules: %(choices)s",
     )
     conv.add_argument(
         "--fsync",
@@ -368,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("input", metavar="INPUT", help="a transcript text file ('-' for stdin)")
     show.add_argument("--profile", choices=profiles, help="force a publisher profile (default: detect)")
     show.add_argument(
-        "--no-repair", action="append", default=[], choices=list(RULES), metavar="RULE", help="switch a repair rule off"
+        "--no-repair", action="append", default=[], choices=rules, metavar="RULE", help="switch a repair rule off"
     )
     show.set_defaults(func=cmd_show)
     return parser

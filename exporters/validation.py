@@ -14,17 +14,13 @@ import enum
 import functools
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-try:
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - a platform without its wheels
-    jsonschema_rs = None  # type: ignore[assignment]
 from lxml import etree
-from lxml.isoschematron import Schematron
 
 from .resources import CONTEXT_IRI, JSONLD_SCHEMA, TEI_RNG, TEI_SCH, context_document, jsonld_schema, schema_path
 
@@ -72,8 +68,12 @@ def errors(issues: Iterable[Issue]) -> list[Issue]:
 # ----------------------------------------------------------------------------- XML
 
 
-def safe_parser() -> etree.XMLParser:
-    """An XML parser that loads no DTD, expands no entity and never touches the network."""
+def safe_parser(*, collect_ids: bool = True) -> etree.XMLParser:
+    """An XML parser that loads no DTD, expands no entity and never touches the network.
+
+    ``collect_ids=False`` keeps no table of ``xml:id`` values (a fifth of the time a
+    reference-sized TEI file takes to parse); our Schematron checks that ids are unique.
+    """
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -81,7 +81,20 @@ def safe_parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_blank_text=False,
+        collect_ids=collect_ids,
     )
+
+
+_PARSERS = threading.local()
+
+
+def _document_parser() -> etree.XMLParser:
+    """This thread's parser for documents (lxml parsers must not be shared between threads;
+    building one per document cost 7 µs)."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = safe_parser(collect_ids=False)
+    return parser
 
 
 class XmlInputError(ValueError):
@@ -97,7 +110,7 @@ def parse_xml(data: bytes | str) -> etree._ElementTree:
     if isinstance(data, str):
         data = data.encode("utf-8")
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, _document_parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (None, None)
         msg = exc.msg or str(exc)
@@ -149,6 +162,8 @@ class SchematronValidator:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        from lxml.isoschematron import Schematron  # noqa: PLC0415 - only to explain failures, or for --sch
+
         self._schema = Schematron(etree.parse(os.fspath(path), safe_parser()), store_report=True)
 
     def validate(self, tree: etree._ElementTree) -> list[Issue]:
@@ -186,6 +201,16 @@ def tei_schematron() -> SchematronValidator:
     return SchematronValidator(schema_path(TEI_SCH))
 
 
+def prepare_validators(*, tei: bool = True, jsonld: bool = False) -> None:
+    """Build our validators now rather than on first use: a corpus run calls this before
+    forking its workers, so that they share what was built instead of each building it."""
+    if tei:
+        tei_relaxng()
+    if jsonld:
+        _fast_json_check()
+        _context_terms()
+
+
 @functools.cache
 def relaxng(path: str) -> RelaxNGValidator:
     """Any RELAX NG schema by path, compiled once per process (e.g. ``tei_all.rng``)."""
@@ -221,6 +246,8 @@ _DIGITS = str.maketrans("", "", "0123456789")
 _APPLICATION, _TAXONOMY, _LIST_PERSON, _DATE = (_TN + n for n in ("application", "taxonomy", "listPerson", "date"))
 _U, _SEG, _SURPLUS, _CHOICE, _SUPPLIED = (_TN + n for n in ("u", "seg", "surplus", "choice", "supplied"))
 _PTR, _NOTE = _TN + "ptr", _TN + "note"
+_CATEGORY, _PERSON, _SETTING = _TN + "category", _TN + "person", _TN + "setting"
+_SIC, _CORR = _TN + "sic", _TN + "corr"
 
 
 def _pointed(values: Iterable[str | None]) -> set[str]:
@@ -238,110 +265,94 @@ def rules_hold(tree: etree._ElementTree) -> bool:
 
     The Schematron stays the contract and explains any failure: this is its fast verdict on
     documents that pass (the usual case), twenty times faster than running the XSLT. It
-    runs only on documents that passed our RELAX NG (as the Schematron does), so it walks
-    each of the header, the body and the standOff once for the elements RELAX NG allows
-    there (lxml filters the tags in C), and compares references as sets of ids. It must
-    give the Schematron's verdict on every document (tested on mutated exports of every
-    test document, as parsed and as built).
+    runs only on documents that passed our RELAX NG (as the Schematron does), so it looks
+    only where RELAX NG allows each element: one walk per kind of element, which lxml does
+    in C, so that no element's tag is read in Python; references are compared as sets of
+    ids. It must give the Schematron's verdict on every document (tested on mutated exports
+    of every test document, as parsed and as built).
     """
     root = tree.getroot()
     header, text, stand_off = _child(root, "teiHeader"), _child(root, "text"), _child(root, "standOff")
     if header is None or text is None or stand_off is None:
         return False
-    ids: list[str | None] = []
     # header: the application, the taxonomies and their categories, the people, the dates
-    resp = None
+    applications = [a.get(_ID) for a in header.iter(_APPLICATION)]
+    resp = next(("#" + i for i in applications if i is not None), "#")
+    ids = applications
     taxonomy: dict[str | None, list[str | None]] = {}
+    for tax in header.iter(_TAXONOMY):
+        cats = [c.get(_ID) for c in tax.iterchildren(_CATEGORY)]
+        name = tax.get(_ID)
+        taxonomy.setdefault(name, []).extend(cats)
+        ids.append(name)
+        ids += cats
     participants: set[str | None] = set()
-    for el in header.iter(_APPLICATION, _TAXONOMY, _LIST_PERSON, _DATE):
-        tag = el.tag
-        if tag == _DATE:
-            when = el.get("when")
-            parent = el.getparent()
-            if parent is not None and parent.tag == _TN + "setting":
-                if when is None or len(when) != 10 or when.translate(_DIGITS) != "--":
-                    return False  # event-date-is-day
-            elif when is not None and len(when) > 10:
-                if not (when.endswith("Z") or "+" in when[19:] or "-" in when[19:]):
-                    return False  # datetime-has-zone (a warning)
-                if "".join(el.itertext()) != when:
-                    return False  # date-text-matches
-        elif tag == _APPLICATION:
-            ident = el.get(_ID)
-            ids.append(ident)
-            if resp is None and ident is not None:
-                resp = "#" + ident
-        elif tag == _TAXONOMY:
-            ids.append(el.get(_ID))
-            cats = [c.get(_ID) for c in el.iterchildren(_TN + "category")]
-            taxonomy.setdefault(el.get(_ID), []).extend(cats)
-            ids += cats
-        else:
-            found = [p.get(_ID) for p in el.iterchildren(_TN + "person")]
-            ids += found
-            if el.get("type") == "participants":
-                participants.update(found)
-    if resp is None:
-        resp = "#"
+    for persons in header.iter(_LIST_PERSON):
+        found = [p.get(_ID) for p in persons.iterchildren(_PERSON)]
+        ids += found
+        if persons.get("type") == "participants":
+            participants.update(found)
+    for date in header.iter(_DATE):
+        when = date.get("when")
+        parent = date.getparent()
+        if parent is not None and parent.tag == _SETTING:
+            if when is None or len(when) != 10 or when.translate(_DIGITS) != "--":
+                return False  # event-date-is-day
+        elif when is not None and len(when) > 10:
+            if not (when.endswith("Z") or "+" in when[19:] or "-" in when[19:]):
+                return False  # datetime-has-zone (a warning)
+            if "".join(date.itertext()) != when:
+                return False  # date-text-matches
     # body: turns, paragraphs, edits
-    turns: list[str | None] = []
-    who: list[str | None] = []
-    kinds: list[str | None] = []
-    paragraphs: list[str | None] = []
+    turns = list(text.iter(_U))
+    who = [u.get("who") for u in turns]
+    kinds = [u.get("ana") for u in turns]
+    turn_ids = [u.get(_ID) for u in turns]
+    segs = list(text.iter(_SEG))
+    paragraphs = [s.get(_ID) for s in segs]
+    for seg in segs:
+        first = seg.text
+        if first and first[0] not in _XML_SPACE:
+            continue  # the usual paragraph: text from its first character
+        if (
+            not (first and first.strip(_XML_SPACE))
+            and seg.find(_SURPLUS) is None
+            and not "".join(seg.itertext()).strip(_XML_SPACE)
+        ):
+            return False  # seg-has-text
     rules: list[str | None] = []
     surplus: list[str | None] = []
-    for el in text.iter(_U, _SEG, _SURPLUS, _CHOICE, _SUPPLIED):
-        tag = el.tag
-        if tag == _SEG:
-            paragraphs.append(el.get(_ID))
-            first = el.text
-            if (
-                not (first and first.strip(_XML_SPACE))
-                and el.find(_SURPLUS) is None
-                and not "".join(el.itertext()).strip(_XML_SPACE)
-            ):
-                return False  # seg-has-text
-        elif tag == _U:
-            turns.append(el.get(_ID))
-            who.append(el.get("who"))
-            kinds.append(el.get("ana"))
-        else:
-            if el.get("resp") != resp:
-                return False  # resp-resolves
-            rules.append(el.get("ana"))
-            if tag == _SURPLUS:
-                surplus.append(el.get(_ID))
-            elif tag == _CHOICE and (el.findtext(_TN + "sic") or "") == (el.findtext(_TN + "corr") or ""):
-                return False  # choice-changes
-    ids += turns
+    for edit in text.iter(_SURPLUS, _CHOICE, _SUPPLIED):
+        if edit.get("resp") != resp:
+            return False  # resp-resolves
+        rules.append(edit.get("ana"))
+        tag = edit.tag
+        if tag == _SURPLUS:
+            surplus.append(edit.get(_ID))
+        elif tag == _CHOICE and (edit.findtext(_SIC) or "") == (edit.findtext(_CORR) or ""):
+            return False  # choice-changes
+    ids += turn_ids
     # standOff: the layout's pieces, pointers and labels, the diagnostics' targets
-    pieces: list[str | None] = []
-    labels: list[str | None] = []
-    targets: list[str | None] = []
-    diagnostics: list[str | None] = []
-    for el in stand_off.iter(_SEG, _PTR, _NOTE):
-        tag = el.tag
-        if tag == _PTR:
-            targets.append(el.get("target"))
-        elif tag == _SEG:
-            pieces.append(el.get(_ID))
-            labels.append(el.get("corresp"))
-        else:
-            diagnostics.append(el.get("target"))
-    layout = _pointed(targets)
-    ids += paragraphs + surplus + pieces
+    layout = _pointed([p.get("target") for p in stand_off.iter(_PTR)])
+    pieces = list(stand_off.iter(_SEG))
+    labels = [s.get("corresp") for s in pieces]
+    piece_ids = [s.get(_ID) for s in pieces]
+    diagnostics = [n.get("target") for n in stand_off.iter(_NOTE)]
+    ids += paragraphs
+    ids += surplus
+    ids += piece_ids
     ids = [i for i in ids if i is not None]
     if len(set(ids)) != len(ids):
         return False  # unique-id
-    pointable = set(paragraphs) | set(surplus) | set(pieces)
-    speakers = _pointed(who)
+    pointable = set(paragraphs) | set(surplus) | set(piece_ids)
+    pointable.discard(None)
     return (
-        speakers == participants  # who-resolves, and participant-speaks (a warning: still not "holds")
+        _pointed(who) == participants  # who-resolves, and participant-speaks (a warning: still not "holds")
         and _pointed(kinds) <= set(taxonomy.get("turn-kinds", ()))  # kind-resolves
         and _pointed(rules) <= set(taxonomy.get("repair-rules", ()))  # rule-resolves
         and layout <= pointable  # layout-resolves
         and set(paragraphs) <= layout  # paragraph-in-layout
-        and _pointed(labels) <= set(turns)  # label-resolves
+        and _pointed(labels) <= set(turn_ids)  # label-resolves
         and _pointed(diagnostics) <= pointable  # diagnostic-resolves
     )
 
@@ -370,7 +381,9 @@ def _json_validator() -> jsonschema.protocols.Validator:
 def _fast_json_check() -> Callable[[Any], bool] | None:
     """jsonschema-rs's verdict (hundreds of times faster than jsonschema on large documents);
     jsonschema then explains a failure. ``None`` where jsonschema-rs is not installed."""
-    if jsonschema_rs is None:  # pragma: no cover - a platform without its wheels
+    try:
+        import jsonschema_rs  # noqa: PLC0415 - 11 ms of start-up that validating TEI does not need
+    except ImportError:  # pragma: no cover - a platform without its wheels
         return None
     checker = jsonschema_rs.Draft202012Validator(jsonld_schema(), validate_formats=True)
     is_valid: Callable[[Any], bool] = checker.is_valid
@@ -485,6 +498,7 @@ __all__ = [
     "XmlInputError",
     "errors",
     "parse_xml",
+    "prepare_validators",
     "relaxng",
     "safe_parser",
     "validate_jsonld",

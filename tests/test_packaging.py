@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, REPO
 
+import exporters
+import transcript_model
+
 SCHEMA_FILES = {
     "transcript-tei.rng",
     "transcript-tei.sch",
@@ -93,3 +96,32 @@ def test_cli_sits_in_the_top_layer() -> None:
     for path in list((REPO / "exporters").glob("*.py")) + list((REPO / "transcript_model").glob("*.py")):
         if path.name not in ("cli.py", "__main__.py"):
             assert "exporters.cli" not in _our_imports(path), path
+
+
+_LOADED = """
+import sys
+import exporters.cli
+code = exporters.cli.main(sys.argv[1:])
+heavy = ["transcript_model.parsing", "transcript_model.repairs", "exporters.tei", "exporters.jsonld", "orjson",
+         "jsonschema_rs", "jsonschema", "lxml.isoschematron", "ftfy", "urllib.request"]
+print(code, " ".join(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_validating_tei_loads_neither_parser_nor_exporters(tmp_path: Path) -> None:
+    # start-up is most of a small validation run: the parser, the exporters and the JSON
+    # libraries load only when a command needs them
+    tei = tmp_path / "t.tei.xml"
+    tei.write_bytes(exporters.to_tei(transcript_model.read(EXAMPLE)))
+    proc = _run(sys.executable, "-c", _LOADED, "validate", str(tei), "-q")
+    assert proc.stdout.split() == ["0"]
+    # and what it does load lazily still works: help lists the rules, a bad rule is refused
+    proc = _run(sys.executable, "-c", _LOADED, "convert", "--help")
+    assert "hard-wrap" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "exporters", "show", str(EXAMPLE), "--no-repair", "nope"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "invalid choice: 'nope'" in bad.stderr and "hard-wrap" in bad.stderr

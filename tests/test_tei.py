@@ -167,13 +167,33 @@ def test_text_may_run_over_lines(example_tei: bytes) -> None:
         ('corresp="#u2"', 'corresp="u2"', "label-resolves"),
         ('corresp="#u2"', 'corresp="#u2.p1"', "label-resolves"),
         ('who="#elena-sorokina"', 'who="elena-sorokina"', "who-resolves"),
-        ('ana="#kind.answer"', 'ana="#kind.answer #kind.question"', "relaxng"),  # one pointer, no list
+        ('ana="#kind.answer"', 'ana="#kind.answer #kind.question"', "kind-resolves"),  # one pointer, no list
+        ('<ptr target="#u2.p2"/>', '<ptr target="#u2.p2 #u2.p3"/>', "layout-resolves"),
+        ('<ptr target="#u2.p2"/>', '<ptr target="#u2.p2#"/>', "layout-resolves"),
+        ('resp="#transcript-model"', 'resp="#transcript-model#"', "resp-resolves"),
+        ('resp="#transcript-model"', 'resp="transcript-model"', "resp-resolves"),
+        ('who="#elena-sorokina"', 'who="#elena-sorokina %"', "who-resolves"),
         ('ana="#kind.answer"', 'ana="#rule.duplicated-broken-sentence"', "kind-resolves"),
     ],
 )
 def test_pointers_are_hash_and_an_id_of_the_right_kind(example_tei: bytes, old: str, new: str, rule: str) -> None:
     issues = exporters.validate_tei(_mutate(example_tei, old, new))
     assert rule in {i.rule for i in issues if i.is_error}, issues
+
+
+def test_duplicate_ids_are_found_by_the_schematron_with_their_line(example_tei: bytes) -> None:
+    # the parser keeps no id table (a fifth of a file's parse), so a duplicate is not an XML
+    # error: the Schematron's unique-id names both places
+    bad = _mutate(example_tei, 'xml:id="u2.p2"', 'xml:id="u2.p1"')
+    issues = exporters.validate_tei(bad)
+    # both paragraphs (lines 106 and 107 of the example's TEI), and the layout's pointer
+    # to the id that is gone
+    assert [(i.rule, i.line) for i in issues] == [("unique-id", 106), ("unique-id", 107), ("layout-resolves", 127)]
+
+
+def test_ids_must_be_ncnames(example_tei: bytes) -> None:
+    bad = _mutate(example_tei, 'xml:id="u2.p2"', 'xml:id="2.p2"')
+    assert "relaxng" in {i.rule for i in exporters.validate_tei(bad)}
 
 
 def test_event_date_must_be_a_day(example_tei: bytes) -> None:

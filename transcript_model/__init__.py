@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from .errors import UnreadableInputError
+from .lazy import lazy_exports
 from .model import (
     Block,
     BlockKind,
@@ -29,11 +31,28 @@ from .model import (
     Turn,
     TurnKind,
 )
-from .parsing import parse
-from .profiles import PROFILES, Profile
-from .reading import decode, read_text
-from .repairs import RULES
-from .source import source_text
+
+if TYPE_CHECKING:
+    from .parsing import parse
+    from .profiles import PROFILES, Profile
+    from .reading import decode, read_text
+    from .repairs import RULES
+    from .source import source_text
+
+# The parser and its rules load on first use, so that a tool needing only the model (the
+# exporters' readers, ``transcript validate``) does not pay for them: 60 ms of start-up.
+_LAZY = {
+    "parse": "parsing",
+    "PROFILES": "profiles",
+    "Profile": "profiles",
+    "decode": "reading",
+    "read_text": "reading",
+    "RULES": "repairs",
+    "source_text": "source",
+}
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 __all__ = [
     "PROFILES",
@@ -77,5 +96,8 @@ def read(
     :class:`UnreadableInputError` when the file cannot be read or decoded, naming the file
     and, where it can, the line.
     """
+    from .parsing import parse  # noqa: PLC0415 - loaded on first use, see _LAZY
+    from .reading import read_text  # noqa: PLC0415
+
     name = os.fspath(path)
     return parse(read_text(name), source=name, profile=profile, repairs=repairs)
