@@ -88,6 +88,23 @@ def safe_parser(*, collect_ids: bool = True) -> etree.XMLParser:
 _PARSERS = threading.local()
 
 
+class _XPaths:
+    """This thread's compiled XPath expressions (lxml's are not to be shared between threads)."""
+
+    def __init__(self) -> None:
+        self.unchanged_choice = etree.XPath(
+            "boolean(/tei:TEI/tei:text/tei:body/tei:div/tei:u/tei:seg/tei:choice[string(tei:sic) = string(tei:corr)])",
+            namespaces={"tei": _TN[1:-1]},
+        )
+
+
+def _xpaths() -> _XPaths:
+    found: _XPaths | None = getattr(_PARSERS, "xpaths", None)
+    if found is None:
+        found = _PARSERS.xpaths = _XPaths()
+    return found
+
+
 def _document_parser() -> etree.XMLParser:
     """This thread's parser for documents (lxml parsers must not be shared between threads;
     building one per document cost 7 µs)."""
@@ -247,13 +264,19 @@ _APPLICATION, _TAXONOMY, _LIST_PERSON, _DATE = (_TN + n for n in ("application",
 _U, _SEG, _SURPLUS, _CHOICE, _SUPPLIED = (_TN + n for n in ("u", "seg", "surplus", "choice", "supplied"))
 _PTR, _NOTE = _TN + "ptr", _TN + "note"
 _CATEGORY, _PERSON, _SETTING = _TN + "category", _TN + "person", _TN + "setting"
-_SIC, _CORR = _TN + "sic", _TN + "corr"
 
 
-def _pointed(values: Iterable[str | None]) -> set[str]:
-    """The ids that ``#id`` pointers name; a value without "#" names none (it gets a NUL,
-    which no id can contain)."""
-    return {v[1:] if v.startswith("#") else "\0" + v for v in values if v is not None}
+def _refs(values: Iterable[str | None]) -> set[str | None]:
+    """The pointers given, as a set (built in C), without the absent ones."""
+    found = set(values)
+    found.discard(None)
+    return found
+
+
+def _hashed(ids: Iterable[str | None]) -> set[str | None]:
+    """What a pointer to each id says (``#`` and the id): pointers are compared as given,
+    so one that lacks the ``#`` or has more resolves to nothing."""
+    return {"#" + i for i in ids if i is not None}
 
 
 def _child(parent: etree._Element, name: str) -> etree._Element | None:
@@ -320,20 +343,16 @@ def rules_hold(tree: etree._ElementTree) -> bool:
             and not "".join(seg.itertext()).strip(_XML_SPACE)
         ):
             return False  # seg-has-text
-    rules: list[str | None] = []
-    surplus: list[str | None] = []
-    for edit in text.iter(_SURPLUS, _CHOICE, _SUPPLIED):
-        if edit.get("resp") != resp:
-            return False  # resp-resolves
-        rules.append(edit.get("ana"))
-        tag = edit.tag
-        if tag == _SURPLUS:
-            surplus.append(edit.get(_ID))
-        elif tag == _CHOICE and (edit.findtext(_SIC) or "") == (edit.findtext(_CORR) or ""):
-            return False  # choice-changes
+    edits = list(text.iter(_SURPLUS, _CHOICE, _SUPPLIED))
+    if any(edit.get("resp") != resp for edit in edits):
+        return False  # resp-resolves
+    rules = [edit.get("ana") for edit in edits]
+    surplus = [edit.get(_ID) for edit in edits if edit.tag == _SURPLUS]
+    if edits and _xpaths().unchanged_choice(root):
+        return False  # choice-changes (string values, as XPath takes them: comments split text)
     ids += turn_ids
     # standOff: the layout's pieces, pointers and labels, the diagnostics' targets
-    layout = _pointed([p.get("target") for p in stand_off.iter(_PTR)])
+    layout = _refs([p.get("target") for p in stand_off.iter(_PTR)])
     pieces = list(stand_off.iter(_SEG))
     labels = [s.get("corresp") for s in pieces]
     piece_ids = [s.get(_ID) for s in pieces]
@@ -344,16 +363,16 @@ def rules_hold(tree: etree._ElementTree) -> bool:
     ids = [i for i in ids if i is not None]
     if len(set(ids)) != len(ids):
         return False  # unique-id
-    pointable = set(paragraphs) | set(surplus) | set(piece_ids)
-    pointable.discard(None)
+    in_body = _hashed(paragraphs)
+    pointable = in_body | _hashed(surplus) | _hashed(piece_ids)
     return (
-        _pointed(who) == participants  # who-resolves, and participant-speaks (a warning: still not "holds")
-        and _pointed(kinds) <= set(taxonomy.get("turn-kinds", ()))  # kind-resolves
-        and _pointed(rules) <= set(taxonomy.get("repair-rules", ()))  # rule-resolves
+        _refs(who) == _hashed(participants)  # who-resolves, and participant-speaks (a warning: still not "holds")
+        and _refs(kinds) <= _hashed(taxonomy.get("turn-kinds", ()))  # kind-resolves
+        and _refs(rules) <= _hashed(taxonomy.get("repair-rules", ()))  # rule-resolves
         and layout <= pointable  # layout-resolves
-        and set(paragraphs) <= layout  # paragraph-in-layout
-        and _pointed(labels) <= set(turn_ids)  # label-resolves
-        and _pointed(diagnostics) <= pointable  # diagnostic-resolves
+        and in_body <= layout  # paragraph-in-layout
+        and _refs(labels) <= _hashed(turn_ids)  # label-resolves
+        and _refs(diagnostics) <= pointable  # diagnostic-resolves
     )
 
 

@@ -191,6 +191,19 @@ def test_duplicate_ids_are_found_by_the_schematron_with_their_line(example_tei: 
     assert [(i.rule, i.line) for i in issues] == [("unique-id", 106), ("unique-id", 107), ("layout-resolves", 127)]
 
 
+@pytest.mark.parametrize(
+    ("sic", "corr", "rules"),
+    [
+        ("w<!-- a comment -->x", "wx", ["choice-changes"]),  # equal string values, split by a comment
+        ("w<!-- a comment -->x", "w", []),  # equal first text nodes only
+        ("w", "w<!-- a comment -->", ["choice-changes"]),
+    ],
+)
+def test_choice_compares_string_values(example_tei: bytes, sic: str, corr: str, rules: list[str]) -> None:
+    bad = _mutate(example_tei, "<sic>w</sic><corr>W</corr>", f"<sic>{sic}</sic><corr>{corr}</corr>")
+    assert [i.rule for i in exporters.validate_tei(bad)] == rules
+
+
 def test_ids_must_be_ncnames(example_tei: bytes) -> None:
     bad = _mutate(example_tei, 'xml:id="u2.p2"', 'xml:id="2.p2"')
     assert "relaxng" in {i.rule for i in exporters.validate_tei(bad)}
