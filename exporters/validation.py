@@ -96,6 +96,11 @@ class _XPaths:
             "boolean(/tei:TEI/tei:text/tei:body/tei:div/tei:u/tei:seg/tei:choice[string(tei:sic) = string(tei:corr)])",
             namespaces={"tei": _TN[1:-1]},
         )
+        # the layout's pointers as strings, with no element objects made for them (ptr is
+        # allowed only there)
+        self.layout_targets = etree.XPath(
+            "/tei:TEI/tei:standOff/tei:seg/tei:ptr/@target", namespaces={"tei": _TN[1:-1]}, smart_strings=False
+        )
 
 
 def _xpaths() -> _XPaths:
@@ -352,7 +357,7 @@ def rules_hold(tree: etree._ElementTree) -> bool:
         return False  # choice-changes (string values, as XPath takes them: comments split text)
     ids += turn_ids
     # standOff: the layout's pieces, pointers and labels, the diagnostics' targets
-    layout = _refs([p.get("target") for p in stand_off.iter(_PTR)])
+    layout = _refs(_xpaths().layout_targets(root))
     pieces = list(stand_off.iter(_SEG))
     labels = [s.get("corresp") for s in pieces]
     piece_ids = [s.get(_ID) for s in pieces]
