@@ -1,6 +1,6 @@
 """Throughput of whole-corpus runs, side by side with jing and xmllint.
 
-    python benchmarks/throughput.py [--docs 10000] [--size BYTES] [--dir CORPUS] [--jobs N] [--keep DIR]
+    python benchmarks/throughput.py [--docs 10000] [--size BYTES] [--dir CORPUS] [--jobs N] [--keep DIR] [--pairs N]
 
 Generates N transcripts (sizes drawn like the development corpus, or all of ``--size``
 bytes, e.g. ``--size 3648`` for the reference transcript's size; our own example text
@@ -16,7 +16,9 @@ process as a user would run it:
   installed (``apt-get install jing libxml2-utils``);
 - time per KB of one transcript of 4 KB and of 4 MB (parse + exports + validations).
 
-Prints documents/s, MB/s and peak RSS, and the ratios to jing and xmllint.
+Prints documents/s, MB/s and peak RSS, and the ratios to jing and xmllint; with ``--pairs N``,
+N more paired runs of validate, jing and xmllint and the median ratio with its range (on a
+shared machine one run's ratio can be a fifth off).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import itertools
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,6 +117,31 @@ def timed_batches(cmd: list[str], files: list[str], batch: int = 10_000) -> tupl
     return seconds, peak
 
 
+def paired(runs: int, validate: list[str], tei_files: list[str]) -> None:
+    """Run ``validate``, jing and xmllint one after the other ``runs`` times; print each
+    round and the median, lowest and highest ratio."""
+    tools = {"jing": ["jing", str(RNG)], "xmllint": ["xmllint", "--noout", "--relaxng", str(RNG)]}
+    tools = {name: cmd for name, cmd in tools.items() if shutil.which(cmd[0])}
+    ratios: dict[str, list[float]] = {name: [] for name in tools}
+    times: dict[str, list[float]] = {"validate": [], **{name: [] for name in tools}}
+    for i in range(runs):
+        ours, _ = timed(validate)
+        times["validate"].append(ours)
+        line = [f"round {i + 1}: validate {ours:.2f} s"]
+        for name, cmd in tools.items():
+            theirs, _ = timed_batches(cmd, tei_files)
+            times[name].append(theirs)
+            ratios[name].append(theirs / ours)
+            line.append(f"{name} {theirs:.2f} s ({theirs / ours:.2f}x)")
+        print(", ".join(line))
+    print("median seconds: " + ", ".join(f"{name} {statistics.median(t):.2f}" for name, t in times.items()))
+    for name, found in ratios.items():
+        print(
+            f"validate / {name} over {runs} paired runs: median {statistics.median(found):.2f}x "
+            f"(lowest {min(found):.2f}x, highest {max(found):.2f}x)"
+        )
+
+
 def per_kb(size: int) -> float:
     """Seconds per KB for one transcript of about ``size`` bytes, in process."""
     para = "We discussed the situation in the region and agreed to continue our consultations. " * 4
@@ -142,6 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         "--all-cores-only", action="store_true", help="skip the one-core runs (for the memory check on large N)"
     )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then N more paired runs of validate (all cores), jing and xmllint: the median ratio and its range "
+        "(run times on a shared machine vary by a fifth from run to run)",
+    )
     args = parser.parse_args(argv)
     exe = shutil.which("transcript") or sys.exit("install the package first: pip install .")
     work = args.keep or Path(tempfile.mkdtemp(prefix="throughput-"))
@@ -190,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     one, many = rates.get("transcript convert -j 1"), rates.get(f"transcript convert -j {args.jobs}")
     if one and many and args.jobs > 1:
         print(f"convert speed-up on {args.jobs} cores: {many / one:.2f}x")
+    if args.pairs:
+        validate = [exe, "validate", str(tei_dir), "--glob", "*.tei.xml", "-q", "-j", str(args.jobs)]
+        paired(args.pairs, validate, tei_files)
     small, large = per_kb(4_000), per_kb(4_000_000)
     print(f"time per KB: {small * 1e3:.3f} ms at 4 KB, {large * 1e3:.3f} ms at 4 MB (ratio {large / small:.2f})")
     if args.keep is None:
