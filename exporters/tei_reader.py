@@ -226,6 +226,13 @@ def from_tei(data: bytes | str | etree._ElementTree) -> Transcript:
     root = tree.getroot()
     if root.tag != _T + "TEI":
         raise TeiReadError(f"root element is {root.tag!s}, expected TEI")
+    # the parser keeps no id table (see validation.parse_xml): pointers would resolve to
+    # whichever of two elements came last
+    seen: set[str] = set()
+    for ident in root.xpath("//@xml:id", smart_strings=False):
+        if ident in seen:
+            raise TeiReadError(f'xml:id "{ident}" is used more than once: ids must be unique')
+        seen.add(ident)
     try:
         turns, notes = _turns(root)
         source_name = _text(_find(root, "t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl/t:idno[@type='file']"))

@@ -109,6 +109,13 @@ def test_damaged_transcripts_repair_back_and_round_trip(turns: list[tuple[str, l
     assert transcript_model.source_text(t) == sample.text
 
 
+def test_tei_with_a_duplicate_id_is_refused() -> None:
+    tei = exporters.to_tei(transcript_model.read(EXAMPLE)).decode()
+    twice = tei.replace('xml:id="u2.p2"', 'xml:id="u2.p1"', 1).replace('target="#u2.p2"', 'target="#u2.p1"', 1)
+    with pytest.raises(exporters.TeiReadError, match=r'xml:id "u2\.p1" is used more than once'):
+        exporters.from_tei(twice.encode())
+
+
 def test_own_transcript_with_every_artifact() -> None:
     rng = random.Random(5)
     for rule in ALL_RULES:
