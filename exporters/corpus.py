@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -19,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -324,20 +324,41 @@ def output_base(path: str, root: str | None, outdir: str) -> Path:
     return Path(outdir) / rel / output_stem(path)
 
 
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_temp_names = itertools.count()
+
+
 def write_atomically(path: Path, data: bytes, *, fsync: bool = False) -> None:
     """Write through a temporary file in the same folder and a rename: readers see the old
     file or the whole new one, never a part, even if the process is killed.
 
     ``fsync`` also forces the bytes to disk before the rename, so that a power cut cannot
-    leave an empty file either; it costs about 1 ms a file, more than converting one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    leave an empty file either; it costs about 1 ms a file, more than converting one.
+
+    The temporary file is named for the target, the process and a counter, and created
+    exclusively (a name left by a killed process is skipped), with the permissions the
+    umask gives any new file: ``tempfile.mkstemp`` makes it 0600, which the rename would
+    pass on to the archive's file.
+    """
+    folder = os.fspath(path.parent)
+    while True:
+        tmp = os.path.join(folder, f".{path.name}.{os.getpid()}.{next(_temp_names)}.tmp")
+        try:
+            fd = os.open(tmp, _TEMP_FLAGS, 0o666)
+            break
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)  # the first file of a new folder
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             if fsync:
-                fh.flush()
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -3,10 +3,12 @@ incremental runs, and inputs that must not break a run."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -159,6 +161,29 @@ def test_atomic_write_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: p
     with pytest.raises(OSError):
         corpus.write_atomically(target, b"<new/>" * 1000)
     assert target.read_bytes() == b"<old/>" and [p.name for p in tmp_path.iterdir()] == ["x.tei.xml"]
+
+
+def test_atomic_write_skips_a_stale_temporary_name_and_follows_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temporary file left by a killed process with the same pid is neither reused nor
+    removed; the output gets the permissions any new file gets (not mkstemp's 0600); a
+    missing folder is made."""
+    monkeypatch.setattr(corpus, "_temp_names", itertools.count())
+    target = tmp_path / "new" / "x.tei.xml"
+    target.parent.mkdir()
+    stale = target.parent / f".x.tei.xml.{os.getpid()}.0.tmp"
+    stale.write_bytes(b"left by a killed run")
+    old_umask = os.umask(0o022)
+    try:
+        corpus.write_atomically(target, b"<new/>")
+        corpus.write_atomically(tmp_path / "made" / "deeper" / "y.tei.xml", b"<y/>")
+    finally:
+        os.umask(old_umask)
+    assert target.read_bytes() == b"<new/>" and stale.read_bytes() == b"left by a killed run"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert (tmp_path / "made" / "deeper" / "y.tei.xml").read_bytes() == b"<y/>"
+    assert sorted(p.name for p in target.parent.iterdir()) == [stale.name, "x.tei.xml"]
 
 
 def test_fsync_is_asked_for_with_the_flag_only(
