@@ -2,7 +2,7 @@
 
 The module is optional. Where it cannot be compiled (no C compiler or no Python headers), or
 with ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is built without it and ``transcript
-validate`` uses the Python verdict: the same answers, a third slower over a corpus. An
+validate`` uses the Python verdict: the same answers, in about 40% more time over a corpus. An
 editable install puts the module beside its source, where the package is imported from.
 
 setuptools compiles it (it knows every platform's compiler and flags); lxml's headers give
