@@ -69,6 +69,33 @@ def test_installed_wheel_works_outside_the_repository(wheel: Path, tmp_path: Pat
     assert proc.stdout.startswith("ok ")
 
 
+@pytest.mark.slow
+def test_a_wheel_without_the_c_verdict_validates_the_same(tmp_path: Path) -> None:
+    """Where the C verdict is not built (no compiler; here TRANSCRIPT_MODEL_PURE_PYTHON=1), the
+    wheel is pure Python and validation gives the same answers through the Python verdict."""
+    if not (REPO / "pyproject.toml").exists():
+        pytest.skip("not running from a source checkout")
+    out = tmp_path / "wheel"
+    env = {**os.environ, "TRANSCRIPT_MODEL_PURE_PYTHON": "1"}
+    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO), env=env)
+    (whl,) = out.glob("transcript_model-*.whl")
+    assert whl.name.endswith("-py3-none-any.whl")
+    assert not any(n.endswith((".so", ".pyd", ".c")) for n in zipfile.ZipFile(whl).namelist())
+    target = tmp_path / "site"
+    _run(sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target), str(whl))
+    script = (
+        "import sys, exporters, transcript_model\n"
+        "from exporters import validation\n"
+        "assert validation._native_rules is None\n"
+        "tei = exporters.to_tei(transcript_model.read(sys.argv[1]))\n"
+        "assert exporters.validate_tei(tei) == []\n"
+        "broken = tei.replace(b'who=\"#', b'who=\"#nobody-', 1)\n"
+        "print(sorted({i.rule for i in exporters.validate_tei(broken)}))\n"
+    )
+    proc = _run(sys.executable, "-c", script, str(EXAMPLE), cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)})
+    assert proc.stdout.strip() == "['participant-speaks', 'who-resolves']", proc.stdout
+
+
 def _our_imports(path: Path) -> set[str]:
     """Modules of ours a module imports, as dotted names (relative imports resolved)."""
     names: list[str] = []
