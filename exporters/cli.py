@@ -14,9 +14,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from transcript_model import Transcript, UnreadableInputError
+from transcript_model.errors import UnreadableInputError
 
 from .corpus import (
     EXPORT_GLOBS,
@@ -40,6 +40,9 @@ from .corpus import (
     run_parallel,
 )
 from .reports import REPORTS, Progress, Summary, emit, json_report, junit_report
+
+if TYPE_CHECKING:
+    from transcript_model import Transcript
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 CACHE_NAME = ".transcript-cache.json"
@@ -298,7 +301,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 class _Choices(Sequence[str]):
     """An option's choices, loaded when argparse first asks for them (checking a value,
-    printing help): the parser's rules and profiles are not loaded to validate files.
+    printing help): the parser's rules and profiles are not loaded to validate files. Give
+    such an option a ``metavar``: without one, argparse lists the choices as soon as the
+    option is added.
 
     >>> choices = _Choices(lambda: ["a", "b"])
     >>> "a" in choices, "c" in choices, ", ".join(choices)
@@ -368,7 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", default=".", metavar="OUTDIR", help="output folder, or '-' for stdout (default: .)"
     )
     conv.add_argument("--to", choices=("tei", "jsonld", "both"), default="both", help="what to write (default: both)")
-    conv.add_argument("--profile", choices=profiles, help="force a publisher profile (default: detect)")
+    conv.add_argument(
+        "--profile",
+        choices=profiles,
+        metavar="PROFILE",
+        help="force a publisher profile: %(choices)s (default: detect)",
+    )
     conv.add_argument(
         "--no-repair",
         action="append",
@@ -410,7 +420,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="print a readable summary of how a transcript parses")
     show.add_argument("input", metavar="INPUT", help="a transcript text file ('-' for stdin)")
-    show.add_argument("--profile", choices=profiles, help="force a publisher profile (default: detect)")
+    show.add_argument(
+        "--profile",
+        choices=profiles,
+        metavar="PROFILE",
+        help="force a publisher profile: %(choices)s (default: detect)",
+    )
     show.add_argument(
         "--no-repair", action="append", default=[], choices=rules, metavar="RULE", help="switch a repair rule off"
     )

@@ -129,7 +129,8 @@ _LOADED = """
 import sys
 import exporters.cli
 code = exporters.cli.main(sys.argv[1:])
-heavy = ["transcript_model.parsing", "transcript_model.repairs", "exporters.tei", "exporters.jsonld", "orjson",
+heavy = ["transcript_model.model", "transcript_model.parsing", "transcript_model.repairs", "exporters.tei",
+         "exporters.jsonld", "orjson",
          "jsonschema_rs", "jsonschema", "lxml.isoschematron", "ftfy", "urllib.request"]
 print(code, " ".join(m for m in heavy if m in sys.modules))
 """
@@ -145,10 +146,11 @@ def test_validating_tei_loads_neither_parser_nor_exporters(tmp_path: Path) -> No
     # and what it does load lazily still works: help lists the rules, a bad rule is refused
     proc = _run(sys.executable, "-c", _LOADED, "convert", "--help")
     assert "hard-wrap" in proc.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "exporters", "show", str(EXAMPLE), "--no-repair", "nope"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert bad.returncode == 2 and "invalid choice: 'nope'" in bad.stderr and "hard-wrap" in bad.stderr
+    for option, listed in (("--no-repair", "hard-wrap"), ("--profile", "mid.ru")):
+        bad = subprocess.run(
+            [sys.executable, "-m", "exporters", "show", str(EXAMPLE), option, "nope"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert bad.returncode == 2 and "invalid choice: 'nope'" in bad.stderr and listed in bad.stderr
