@@ -413,7 +413,7 @@ def convert_bytes(name: str, data: bytes, opts: ConvertOptions) -> tuple[list[tu
     from transcript_model import RULES, UnreadableInputError, decode, parse  # noqa: PLC0415 - see load_converters
 
     from .jsonld import to_jsonld  # noqa: PLC0415
-    from .tei import ExportError, serialise_tei, tei_tree  # noqa: PLC0415
+    from .tei import ExportError, to_tei  # noqa: PLC0415
 
     try:
         t = parse(
@@ -428,10 +428,10 @@ def convert_bytes(name: str, data: bytes, opts: ConvertOptions) -> tuple[list[tu
     outputs: list[tuple[str, bytes]] = []
     try:
         if opts.to in ("tei", "both"):
-            tree = tei_tree(t)  # validated as built: the bytes are its serialisation
-            problems = errors(validate_tei(tree))
+            tei = to_tei(t)
+            problems = errors(validate_tei(tei))  # the bytes written, parsed as a reader will
             issues.extend(problems)
-            outputs.append((TEI_SUFFIX, serialise_tei(tree)))
+            outputs.append((TEI_SUFFIX, tei))
         if opts.to in ("jsonld", "both"):
             doc = to_jsonld(t)
             problems = errors(validate_jsonld(doc))

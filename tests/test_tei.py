@@ -3,6 +3,7 @@ and the validators report broken documents precisely."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE
-from hypothesis import event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -246,6 +247,41 @@ def test_xml_forbidden_characters_never_reach_the_tei() -> None:
     assert [d.code for d in t.diagnostics if d.code.startswith("removed")] == ["removed-control-character"] * 2
     assert t.turns[0].paragraphs[0].text == "Why?"
     assert exporters.validate_tei(exporters.to_tei(t)) == []
+
+
+# --- the TEI is written as text: it must be what lxml writes ------------------------------------
+
+# not empty: an empty text is written <title></title> (as lxml wrote it) but reads back as none
+_AWKWARD = st.text(
+    alphabet=st.sampled_from(list("ab &<>\"'\r\n\t\u00a0é\u2028\U0001f600]]>;#")), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(_AWKWARD, min_size=6, max_size=6))
+def test_written_tei_is_lxmls_serialisation(texts: list[str]) -> None:
+    """Every character XML escapes, in text and in attributes (the URL is both), is written
+    as lxml writes it: parsing the bytes and serialising them with lxml gives them back."""
+    title, publisher, source, place, url, lead = texts
+    assume("" not in lead.split("\n\n"))  # the lead's paragraphs: none empty (see _AWKWARD)
+    t = _transcripts_for_rules()[0]
+    md = dataclasses.replace(t.metadata, title=title, publisher=publisher, place=place, source_url=url, lead=lead)
+    data = exporters.to_tei(dataclasses.replace(t, metadata=md, source_name=source))
+    assert serialise_tei(parse_xml(data)) == data
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x0b", "\x1f", "\ufffe", "\uffff", "\ud800"])
+def test_characters_xml_cannot_carry_are_refused_when_writing(bad: str) -> None:
+    """A transcript built by hand (the parser removes them) with a character XML 1.0
+    forbids: an ExportError, never a file no parser can read."""
+    t = _transcripts_for_rules()[0]
+    with pytest.raises(exporters.ExportError, match="cannot write TEI"):
+        exporters.to_tei(dataclasses.replace(t, metadata=dataclasses.replace(t.metadata, title=f"a{bad}b")))
+    allowed = dataclasses.replace(
+        t, metadata=dataclasses.replace(t.metadata, title="a\t\n\r\ud7ff\ue000\ufffd\U00010000b")
+    )
+    data = exporters.to_tei(allowed)
+    assert serialise_tei(parse_xml(data)) == data
 
 
 # --- the native fast verdict must be the Schematron's -----------------------------------------
