@@ -82,6 +82,9 @@ def find_label(paragraph: str, vocab: Vocabulary, known_names: frozenset[str] = 
     q = _Q_LABEL.match(paragraph)
     if q is not None:
         return Label("Q", "Q", q.end())
+    colon = paragraph.find(":")
+    if colon < 0 or "\n" in paragraph[:colon]:
+        return None  # a label ends at the first colon, on the first line: most paragraphs have none
     m = _LABEL.match(paragraph)
     if m is None:
         return None
