@@ -288,7 +288,10 @@ _CHROME_COMMON = (
     r"|watch the full interview.{0,60}|watch the video.{0,60}|subscribe.{0,60}",
     r"(?:#[\w-]+[ \t]*)+",  # hashtag lines
     r"table of contents|contents|содержание",
-    r".{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80}",
+    # photo credits ("Reuters photo: John Smith"). They are at most 290 characters long and
+    # end in one other than ".", which is said first and checked from the end (runs of "."
+    # jump there): without it every paragraph paid a 200-character backtracking scan (2.7x)
+    r"(?=.{0,290}\Z)(?=.*[^.]\Z)(?:.{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80})",
     r"#{1,6}\s+\S.{0,60}",  # markdown section headings ("## Russian")
     r"\{\{<.{0,300}>\}\}|<!--.{0,300}-->",  # Hugo shortcodes, HTML comments
     r"END(?:\s+\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{2,4})?)?",
