@@ -202,3 +202,58 @@ def test_fast_term_verdict_agrees_with_the_thorough_walk(seed_path: Path) -> Non
     variants.append(d)
     verdicts = [(_terms_defined(v), not list(_undefined_terms(v))) for v in variants]
     assert verdicts == [(True, True), (False, False), (False, False), (False, False), (False, False), (True, True)]
+
+
+def _schema_positions(node: Any, path: str) -> list[tuple[str, Any]]:
+    """Every subschema of ``node`` that a value of the document is checked against directly
+    (properties, items...), with its JSON pointer; combinator branches belong to their
+    parent, which they only narrow."""
+    found = [(path, node)]
+    if not isinstance(node, dict):
+        return found
+    for name, sub in node.get("properties", {}).items():
+        found += _schema_positions(sub, f"{path}/properties/{name}")
+    for key in ("items", "additionalProperties", "contains", "unevaluatedItems"):
+        if isinstance(node.get(key), dict):
+            found += _schema_positions(node[key], f"{path}/{key}")
+    for key in ("anyOf", "oneOf", "allOf"):  # a branch narrows its parent: only what it holds
+        for i, sub in enumerate(node.get(key, [])):
+            found += _schema_positions(sub, f"{path}/{key}/{i}")[1:]
+    for i, sub in enumerate(node.get("prefixItems", [])):
+        found += _schema_positions(sub, f"{path}/prefixItems/{i}")
+    for name, sub in node.get("$defs", {}).items():
+        found += _schema_positions(sub, f"{path}/$defs/{name}")
+    return found
+
+
+def test_the_schema_admits_defined_terms_only() -> None:
+    """validate_jsonld skips the term walk for documents the JSON Schema accepts: sound only
+    while every object the schema admits forbids other properties and every property it
+    names is a term of the bundled context, a keyword or a compact IRI."""
+    schema = json.loads(Path(exporters.schema_dir(), "transcript-jsonld.schema.json").read_text(encoding="utf-8"))
+    terms = {k for k in context_document()["@context"] if not k.startswith("@")}
+    for path, node in _schema_positions(schema, "#"):
+        if "/properties/@context" in path:
+            continue  # the context itself is checked apart, and never walked
+        assert isinstance(node, dict) and node, f"{path} admits anything"
+        types = node.get("type", [])
+        types = types if isinstance(types, list) else [types]
+        assert types or any(k in node for k in ("$ref", "const", "enum", "anyOf", "oneOf", "allOf")), path
+        if "object" in types or "properties" in node:
+            assert node.get("additionalProperties") is False, f"{path} admits other properties"
+        assert "patternProperties" not in node, path
+        for name in node.get("properties", {}):
+            assert name in terms or name.startswith("@") or ":" in name, f"{path}: {name!r} is not a term"
+
+
+def test_a_document_the_schema_accepts_is_not_walked(doc: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from exporters import validation  # noqa: PLC0415
+
+    if _fast_json_check() is None:
+        pytest.skip("jsonschema-rs is not installed")
+
+    def walked(value: Any) -> bool:
+        raise AssertionError("the term walk ran on a document the schema accepts")
+
+    monkeypatch.setattr(validation, "_terms_defined", walked)
+    assert exporters.validate_jsonld(doc) == []
