@@ -139,8 +139,8 @@ def to_tei(t: Transcript) -> bytes:
 
 
 def tei_tree(t: Transcript) -> etree._ElementTree:
-    """The TEI document as an lxml tree, parsed from :func:`to_tei`'s bytes: what a corpus
-    run validates before writing those bytes."""
+    """The TEI document as an lxml tree, parsed from :func:`to_tei`'s bytes (with line
+    numbers, as a reader gets it)."""
     return parse_xml(to_tei(t))
 
 
@@ -171,7 +171,7 @@ def _document(t: Transcript) -> str:
         div.append(_box(4, "u", segs, *attrs))
     text = _box(1, "text", [_box(2, "body", [_box(3, "div", div, ("type", "transcript"))])])
     parts = [header, text, _stand_off(t, ids)]
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _box(0, "TEI", parts, ("xmlns", TEI_NS), *root) + "\n"
+    return _XML_DECLARATION.decode("ascii") + _box(0, "TEI", parts, ("xmlns", TEI_NS), *root) + "\n"
 
 
 def _stand_off(t: Transcript, ids: Ids) -> str:
