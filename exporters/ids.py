@@ -18,32 +18,33 @@ def turn_id(index: int) -> str:
 
 @dataclass(slots=True)
 class Ids:
-    """Ids of one transcript's paragraphs (by object identity) and dropped paragraphs."""
+    """Ids of one transcript's paragraphs (by object identity) and dropped paragraphs (by
+    their place in the paragraph that keeps them, and by the identity of their edit)."""
 
     paragraphs: dict[int, str]
     externals: dict[tuple[int, int], str]
+    dropped: dict[int, str]
 
     @classmethod
     def of(cls, t: Transcript) -> Ids:
         paragraphs: dict[int, str] = {}
         externals: dict[tuple[int, int], str] = {}
+        dropped: dict[int, str] = {}
         for i, turn in enumerate(t.turns):
             for j, para in enumerate(turn.paragraphs):
                 paragraphs[id(para)] = f"{turn_id(i)}.p{j + 1}"
                 for k, e in enumerate(para.edits):
                     if not is_internal(e, para):
-                        externals[(id(para), k)] = f"e{len(externals) + 1}"
-        return cls(paragraphs, externals)
+                        externals[(id(para), k)] = dropped[id(e)] = f"e{len(externals) + 1}"
+        return cls(paragraphs, externals, dropped)
 
     def external(self, para: Paragraph, k: int) -> str:
+        """The id of the ``k``-th edit of ``para``, a dropped paragraph."""
         return self.externals[(id(para), k)]
 
-
-def host_of(t: Transcript, edit: Edit) -> tuple[Paragraph, int]:
-    """The paragraph that keeps a dropped paragraph, and the edit's position in it."""
-    for turn in t.turns:
-        for para in turn.paragraphs:
-            for k, e in enumerate(para.edits):
-                if e is edit:
-                    return para, k
-    raise ValueError("dropped paragraph without a host")
+    def of_dropped(self, edit: Edit) -> str:
+        """The id of the dropped paragraph that ``edit`` keeps."""
+        try:
+            return self.dropped[id(edit)]
+        except KeyError:
+            raise ValueError("dropped paragraph without a host") from None

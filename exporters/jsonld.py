@@ -11,6 +11,7 @@ context plus an explicit ``@base``, so every ``#fragment`` id is absolute once e
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import Any
 
 from transcript_model import BlockKind, Paragraph, Person, Transcript, Turn, TurnKind
@@ -18,7 +19,7 @@ from transcript_model import __version__ as tool_version
 from transcript_model.repairs import is_internal
 from transcript_model.source import pieces
 
-from .ids import Ids, host_of, turn_id
+from .ids import Ids, turn_id
 from .resources import CONTEXT_IRI, TOOL_ID
 from .tei import iso
 
@@ -104,7 +105,8 @@ def to_jsonld(t: Transcript) -> JsonObject:
     ids = Ids.of(t)
     doc["hasPart"] = [_message(i, turn, t, ids) for i, turn in enumerate(t.turns)]
     if t.repairs:
-        doc["repairs"] = [_repair(i, t) for i in range(len(t.repairs))]
+        starts = _paragraph_starts(t)
+        doc["repairs"] = [_repair(i, t, starts) for i in range(len(t.repairs))]
     doc["layout"] = _layout(t, ids)
     if t.diagnostics:
         doc["diagnostics"] = _diagnostics(t, ids)
@@ -124,8 +126,7 @@ def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
         if piece.paragraph is not None:
             out.append({"ref": "#" + ids.paragraphs[id(piece.paragraph)]})
         elif piece.edit is not None:
-            host, k = host_of(t, piece.edit)
-            out.append({"ref": "#" + ids.external(host, k)})
+            out.append({"ref": "#" + ids.of_dropped(piece.edit)})
         elif piece.block is not None and piece.block.kind is BlockKind.GAP:
             out.append({"kind": "gap", "text": piece.original})
         elif piece.block is not None:
@@ -194,16 +195,16 @@ def _paragraph(para: Paragraph, t: Transcript, ids: Ids) -> JsonObject:
     return out
 
 
-def _offset_in_turn(t: Transcript, turn: int, paragraph: int, offset: int) -> int:
-    """Offset in ``Turn.text`` (paragraphs joined by blank lines) of an offset in a paragraph."""
-    paras = t.turns[turn].paragraphs
-    return sum(len(p.text) + 2 for p in paras[:paragraph]) + offset
+def _paragraph_starts(t: Transcript) -> list[list[int]]:
+    """For each turn, where each paragraph starts in ``Turn.text`` (paragraphs joined by
+    blank lines)."""
+    return [[0, *itertools.accumulate(len(p.text) + 2 for p in turn.paragraphs)] for turn in t.turns]
 
 
-def _repair(i: int, t: Transcript) -> JsonObject:
+def _repair(i: int, t: Transcript, starts: list[list[int]]) -> JsonObject:
     r = t.repairs[i]
-    start = _offset_in_turn(t, r.turn, r.paragraph, r.start)
-    end = _offset_in_turn(t, r.turn, r.paragraph, r.end)
+    start = starts[r.turn][r.paragraph] + r.start
+    end = starts[r.turn][r.paragraph] + r.end
     return {
         "@id": f"#repair-{i + 1}",
         "@type": "Annotation",

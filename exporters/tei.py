@@ -27,7 +27,7 @@ from transcript_model import __version__ as tool_version
 from transcript_model.repairs import RULES, is_internal
 from transcript_model.source import pieces
 
-from .ids import Ids, host_of, turn_id
+from .ids import Ids, turn_id
 from .resources import TOOL_ID
 from .validation import parse_xml
 
@@ -187,8 +187,7 @@ def _stand_off(t: Transcript, ids: Ids) -> str:
             layout.append(_leaf("ptr", None, ("target", "#" + ref)))
             targets[(piece.span.start, piece.span.end)] = ref
         elif piece.edit is not None:
-            host, k = host_of(t, piece.edit)
-            layout.append(_leaf("ptr", None, ("target", "#" + ids.externals[(id(host), k)])))
+            layout.append(_leaf("ptr", None, ("target", "#" + ids.of_dropped(piece.edit))))
         elif piece.block is not None and piece.block.kind is BlockKind.GAP:
             layout.append(_text(piece.original))
         elif piece.block is not None:
