@@ -424,6 +424,8 @@ def repeated_paragraph(
             and any(norm in norm_of(k) for k in range(max(0, len(out) - _REPEAT_WINDOW), len(out)))
         )
         if not repeats:
+            if norm:  # the next paragraphs compare with it: fold it once
+                norms[len(out)] = norm
             out.append(para)
             continue
         host = out[-1]
@@ -500,13 +502,16 @@ def hover_card(para: Paragraph, ctx: RuleContext) -> list[Change]:
     'talks with former president Obama and others'
     """
     changes: list[Change] = []
-    index = _Edits(para)
+    index: _Edits | None = None  # built at the first card of a paragraph with edits
     for m in _HOVER_CARD.finditer(para.text):
         end = m.end()
         if m["role"] is not None and m["role"].split()[0].casefold() not in ctx.role_words:
             end = m.start("role") - 1  # capitalised words after the card go on with the sentence
-        if index.free(m.start("card"), end):
-            changes.append((m.start("card"), end, ""))
+        if para.edits:
+            index = index or _Edits(para)
+            if not index.free(m.start("card"), end):
+                continue
+        changes.append((m.start("card"), end, ""))
     return changes
 
 
