@@ -216,3 +216,16 @@ def test_a_paragraph_with_thousands_of_repairs_exports_valid_files() -> None:
     assert "\n" not in text and "\u00a0" not in text and text.count("the international situation ") == 1500
     assert errors(exporters.validate_tei(exporters.to_tei(t))) == []
     assert errors(exporters.validate_jsonld(exporters.to_jsonld(t))) == []
+
+
+def test_a_long_paragraph_whose_ascii_changed_too_is_repaired_in_small_pieces() -> None:
+    # "à" is C3 A0 in UTF-8: read as Windows-1252, "Ã" and a no-break space, which pages
+    # often turn into a plain one; ftfy takes "Ã " back to "à", so the ASCII differs and
+    # the paragraph (11,000 characters) is too long to compare character by character
+    clean = " ".join(f"It’s the {k}th time – déjà vu." for k in range(300))
+    broken = clean.encode().decode("sloppy-windows-1252").replace("\u00a0", " ")
+    (fixed,), repairs = mojibake([Paragraph(broken, Span(0, len(broken)))], RuleContext(broken, 0, 0))
+    assert fixed.text == clean
+    assert len(repairs) >= 1200  # four in each sentence: ’ – é à
+    assert all(len(r.original) <= 3 for r in repairs)
+    assert all(broken[r.source.start : r.source.end] == r.original for r in repairs)
