@@ -138,10 +138,16 @@ def _looks_like_surname(token: str) -> bool:
     return len(token) > 1 and token[0].isupper()
 
 
+_ROLE_PARTS = re.compile(r"[-.]")
+
+
 def _is_role_token(token: str, vocab: Vocabulary) -> bool:
     if token in vocab.countries:
         return True
-    parts = [p for p in re.split(r"[-.]", token.lower()) if p]
+    low = token.lower()
+    if "-" not in low and "." not in low:  # most words: one part
+        return bool(low) and low in vocab.role_words
+    parts = [p for p in _ROLE_PARTS.split(low) if p]
     return bool(parts) and all(p in vocab.role_words for p in parts)
 
 
@@ -159,17 +165,20 @@ def find_people(text: str, vocab: Vocabulary) -> list[PersonRef]:
     raw_words = _SPACED_POSSESSIVE.sub(r"\1\2", text).replace(",", " , ").split()
     possessive = {n + 1 for n, w in enumerate(raw_words) if _POSSESSIVE_WORD.search(w)}
     words = [_POSSESSIVE_WORD.sub("", w) for w in raw_words]
+    # each word's kind, once: the scan below looks at a word again from every start before it
+    role = [_is_role_token(w, vocab) for w in words]
+    name = [not r and _NAME_TOKEN.match(w) is not None for w, r in zip(words, role, strict=True)]
     found: list[PersonRef] = []
     i = 0
     while i < len(words):
         j = i
-        while j < len(words) and (_is_role_token(words[j], vocab) or (j > i and words[j] in vocab.name_particles)):
+        while j < len(words) and (role[j] or (j > i and words[j] in vocab.name_particles)):
             j += 1
         # "of Russia", "of the Republic of Turkey" after a title belong to it
         while j > i and j < len(words) - 2 and words[j - 1] in vocab.name_particles and words[j][:1].isupper():
             j += 1
         k = j
-        while k < len(words) and k - j < 4 and _is_name_token(words[k], vocab):
+        while k < len(words) and k - j < 4 and name[k]:
             k += 1
             if k in possessive:  # "President Biden's Call": a possessive ends the name
                 break
