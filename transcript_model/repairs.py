@@ -595,7 +595,7 @@ def mojibake(para: Paragraph, ctx: RuleContext) -> list[Change]:
 _NON_ASCII_RUNS = re.compile(r"([^\x00-\x7f]+)")
 _DIFF_CELLS = 250_000
 """The largest ``len(a) * len(b)`` given to difflib, whose matcher takes time in proportion
-to it: a paragraph of 12,000 mojibake characters took it 9 s."""
+to it: a paragraph of 55,000 characters, mojibake throughout, took it 9 s."""
 
 
 def changed_runs(a: str, b: str) -> list[Change]:
