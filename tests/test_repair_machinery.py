@@ -22,10 +22,17 @@ import transcript_model
 from exporters.validation import errors
 from transcript_model.model import Edit, Paragraph, Repair, Span
 from transcript_model.repairs import (
+    _CONTROL,
+    _ODD_SPACE,
+    _ODD_SPACE_CHARS,
+    _SUSPECT,
+    _WIDGET_HINTS,
     REASONS,
     Change,
     RuleContext,
     _Edits,
+    _has_control,
+    _has_space_before_punctuation,
     _touches,
     apply_changes,
     changed_runs,
@@ -229,3 +236,30 @@ def test_a_long_paragraph_whose_ascii_changed_too_is_repaired_in_small_pieces() 
     assert len(repairs) >= 1200  # four in each sentence: ’ – é à
     assert all(len(r.original) <= 3 for r in repairs)
     assert all(broken[r.source.start : r.source.end] == r.original for r in repairs)
+
+
+# --- the quick checks that pass over most paragraphs ------------------------------------------
+
+
+def test_quick_checks_say_what_their_patterns_say() -> None:
+    space_punct = re.compile("[ \u00a0][,;:!?.]")
+    for cp in [*range(0x3000), 0xFEFF, 0xFFFD, 0x1F600]:
+        for text in (chr(cp), f"a{chr(cp)}b", f"{chr(cp)} ,", f" {chr(cp)}.", f"Я{chr(cp)}"):
+            assert _has_control(text) == (_CONTROL.search(text) is not None), repr(text)
+            assert _has_space_before_punctuation(text) == (space_punct.search(text) is not None), repr(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \u00a0,;:!?.aZ\x07\x85\x7f\t\n\u200bЯ’", max_size=40))
+def test_quick_checks_on_random_text(text: str) -> None:
+    assert _has_control(text) == (_CONTROL.search(text) is not None)
+    assert _has_space_before_punctuation(text) == (re.search("[ \u00a0][,;:!?.]", text) is not None)
+
+
+def test_rules_that_pass_over_ascii_text_look_for_non_ascii_only() -> None:
+    """mojibake, unicode-spaces and the Cyrillic widget hints skip ASCII paragraphs at once:
+    true only while what they look for is outside ASCII."""
+    ascii_chars = [chr(b) for b in range(128)]
+    assert not any(_SUSPECT.search(c) or _ODD_SPACE.search(c) for c in ascii_chars)
+    assert not any(c.isascii() for c in _ODD_SPACE_CHARS)
+    assert all(h.isascii() for h in _WIDGET_HINTS[:2]) and not any(h.isascii() for h in _WIDGET_HINTS[2:])
