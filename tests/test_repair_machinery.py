@@ -185,6 +185,16 @@ def test_changed_runs_turn_one_text_into_the_other(pair: tuple[str, str]) -> Non
     assert all(a[s:e] != r for s, e, r in changes)
 
 
+@settings(max_examples=200, deadline=None)
+@given(text_pairs())
+def test_changed_runs_of_long_texts_turn_one_into_the_other(pair: tuple[str, str]) -> None:
+    """Texts too long for difflib over characters (over 500 characters each here) are
+    compared word by word first."""
+    a, b = (" " + pair[0]) * (520 // (len(pair[0]) + 1) + 1), (" " + pair[1]) * (520 // (len(pair[1]) + 1) + 1)
+    assert len(a) * len(b) > 250_000  # spaces first, too
+    assert applied(a, changed_runs(a, b)) == b
+
+
 def test_where_the_ascii_text_differs_difflib_decides() -> None:
     # not " abc" -> " xbz" as one change: the unchanged "b" stays out of the changes
     assert changed_runs("Ã© abc", "é xbz") == [(0, 2, "é"), (3, 4, "x"), (5, 6, "z")]
