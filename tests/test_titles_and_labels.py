@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from transcript_model import parse
 from transcript_model.labels import find_label, label_key
 from transcript_model.profiles import GENERIC, VOCABULARY, choose_profile
 from transcript_model.titles import PersonRef, find_people, parse_title, split_date_place, split_person
@@ -119,6 +121,27 @@ def test_not_labels(paragraph: str) -> None:
 def test_surname_label_once_known() -> None:
     found = find_label("Lavrov: Yes.", VOCABULARY, frozenset({"Sergey Lavrov", "Lavrov"}))
     assert found is not None and found.name == "Lavrov"
+
+
+def test_label_verdicts_are_remembered_per_known_names() -> None:
+    """The remembered verdict of a label belongs to the names known when it was made."""
+    known = frozenset({"Sergey Lavrov", "Lavrov"})
+    for _ in range(2):
+        assert find_label("Lavrov: Yes.", VOCABULARY) is None
+        assert find_label("Lavrov: Yes.", VOCABULARY, known) is not None
+        assert find_label("Lavrov: Yes.", VOCABULARY, frozenset({"Shoigu"})) is None
+    other = dataclasses.replace(VOCABULARY, not_labels=VOCABULARY.not_labels | {"sergey lavrov"})
+    assert find_label("Sergey Lavrov: Yes.", VOCABULARY) is not None
+    assert find_label("Sergey Lavrov: Yes.", other) is None
+
+
+def test_one_word_label_of_a_speaker_met_in_the_text() -> None:
+    """A surname alone is a label once its speaker has spoken (the known names follow the
+    speakers as they are added)."""
+    text = "Talks in Geneva\n\nQuestion: And the grain deal?\n\nElena Sorokina: It holds.\n\nSorokina: Yes."
+    t = parse(text)
+    assert [turn.label for turn in t.turns] == ["Question", "Elena Sorokina", "Sorokina"]
+    assert t.turns[2].speaker == t.turns[1].speaker == "elena-sorokina"
 
 
 def test_label_key() -> None:

@@ -10,6 +10,7 @@ excludes), ``Germany: "..."`` (a single unknown word), ``The United Kingdom: ...
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class Label:
     end: int
 
 
+@functools.lru_cache(maxsize=4096)  # a transcript prints the same few labels again and again
 def label_key(text: str) -> str:
     """Casefolded label without a parenthetical note or punctuation: ``"Question (retranslated)"``
     → ``"question"``."""
@@ -89,9 +91,28 @@ def find_label(paragraph: str, vocab: Vocabulary, known_names: frozenset[str] = 
     if m is None:
         return None
     text = m["label"].strip()
-    if _is_label(text, vocab, known_names):
-        return Label(text, strip_hover_card(_PAREN.sub("", text).strip()), m.end())
-    return None
+    name = _label_name(text, vocab, known_names)
+    return None if name is None else Label(text, name, m.end())
+
+
+_NAMES: dict[tuple[str, int, frozenset[str]], tuple[Vocabulary, str | None]] = {}
+""":func:`_label_name` by label text, vocabulary (its identity, kept in the entry so that
+it is never reused) and known names."""
+
+
+def _label_name(text: str, vocab: Vocabulary, known_names: frozenset[str]) -> str | None:
+    """The name a candidate label stands for (see :class:`Label`), or ``None`` if it is no
+    label. Remembered: a transcript prints the same few labels at every turn, and deciding
+    one takes a dozen pattern matches."""
+    key = (text, id(vocab), known_names)
+    found = _NAMES.get(key)
+    if found is not None and found[0] is vocab:
+        return found[1]
+    if len(_NAMES) > 4096:
+        _NAMES.clear()
+    name = strip_hover_card(_PAREN.sub("", text).strip()) if _is_label(text, vocab, known_names) else None
+    _NAMES[key] = (vocab, name)
+    return name
 
 
 def _capitalised(token: str) -> bool:

@@ -87,19 +87,27 @@ class People:
         self._context_refs = list(extra)
         self._speakers: dict[str, Person] = {}
         self._by_label: dict[str, str] = {}
+        self._names: frozenset[str] | None = None  # known_names(), until a speaker changes
 
     def known_names(self) -> frozenset[str]:
-        """Names and surnames of everyone known, so one-word labels ("Lavrov:") are recognised."""
+        """Names and surnames of everyone known, so one-word labels ("Lavrov:") are recognised.
+
+        The same set is returned until a speaker is added or renamed (asked after every label,
+        it was built anew each time)."""
+        if self._names is not None:
+            return self._names
         names = {p.name for p in self._speakers.values() if p.name}
         names.update(r.name for r in (*self._title_refs, *self._context_refs))
         for n in list(names):
             names.add(n.split()[-1])
             names.add(n.split()[-1].upper())
-        return frozenset(names)
+        self._names = frozenset(names)
+        return self._names
 
     def anonymous(self, anon: AnonymousLabel) -> str:
         if anon.person_id not in self._speakers:
             self._speakers[anon.person_id] = Person(anon.person_id, None, anon.role, None, True)
+            self._names = None
         return anon.person_id
 
     def speaker_for(self, label: Label) -> tuple[str, TurnKind | None]:
@@ -142,11 +150,13 @@ class People:
             if _fuller(ref.name, name):
                 name = ref.name
             self._speakers[pid] = Person(pid, name, person.role or ref.role, person.affiliation or ref.affiliation)
+            self._names = None
             return pid
         pid = person_id(ref.name)
         while pid in self._speakers:
             pid += "-2"
         self._speakers[pid] = Person(pid, ref.name, ref.role, ref.affiliation)
+        self._names = None
         return pid
 
     def participants(self) -> tuple[Person, ...]:
