@@ -23,11 +23,19 @@ from exporters.validation import errors
 from transcript_model.model import Edit, Paragraph, Repair, Span
 from transcript_model.repairs import (
     _CONTROL,
+    _HOVER_CARD,
+    _HYPHEN,
+    _LINE_BREAK,
+    _MD_ESCAPE,
     _ODD_SPACE,
     _ODD_SPACE_CHARS,
+    _SPACE_PUNCT,
     _SUSPECT,
+    _WIDGET,
     _WIDGET_HINTS,
+    HINTS,
     REASONS,
+    RULES,
     Change,
     RuleContext,
     _Edits,
@@ -38,6 +46,8 @@ from transcript_model.repairs import (
     changed_runs,
     is_internal,
     mojibake,
+    quiet_rules,
+    run_rules,
 )
 
 # --- the plain definitions ---------------------------------------------------------------
@@ -273,3 +283,80 @@ def test_rules_that_pass_over_ascii_text_look_for_non_ascii_only() -> None:
     assert not any(_SUSPECT.search(c) or _ODD_SPACE.search(c) for c in ascii_chars)
     assert not any(c.isascii() for c in _ODD_SPACE_CHARS)
     assert all(h.isascii() for h in _WIDGET_HINTS[:2]) and not any(h.isascii() for h in _WIDGET_HINTS[2:])
+
+
+# --- hints: a rule passes over a paragraph, or a whole document, that fails its hint ------------
+
+# what each text rule looks for: where the pattern finds nothing, the rule changes nothing
+# (mojibake: ftfy is asked only of text holding a character its pattern finds)
+LOOKS_FOR = {
+    "hover-card": _HOVER_CARD,
+    "widget-text": _WIDGET,
+    "markdown-escape": _MD_ESCAPE,
+    "mojibake": _SUSPECT,
+    "control-characters": _CONTROL,
+    "unicode-spaces": _ODD_SPACE,
+    "hyphenation": _HYPHEN,
+    "hard-wrap": _LINE_BREAK,
+    "space-before-punctuation": _SPACE_PUNCT,
+}
+PIECES = [
+    "a", "Z", "Я", "ж", " ", "  ", "\n", "\t", "-", ",", ".", "!", ":", "’", "»", "\\", "*", "[", "\u00a0",
+    "\u200b", "\u00ad", "\x07", "\x85", "Ã©", "â€™", "é", "Obama Obama Barack", " Obama", "Barack",
+    "Путин Путин Владимир", "See also", "SEE ALSO", "Смотрите также", "Talks in Geneva", "March 14, 2023",
+    "13 марта 2025 года", "inter", "national", "talks were", "President",
+]  # fmt: skip
+DOC_TEXT = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
+
+
+def test_every_text_rule_has_a_hint() -> None:
+    assert set(HINTS) == set(LOOKS_FOR) and set(HINTS) <= set(RULES)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(DOC_TEXT)
+@example("Obama Obama Barack")
+@example("See also Talks in Geneva March 14, 2023")
+def test_a_text_the_rule_would_change_passes_its_hint(text: str) -> None:
+    for name, pattern in LOOKS_FOR.items():
+        if pattern.search(text):
+            assert HINTS[name](text), (name, text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(DOC_TEXT, DOC_TEXT, DOC_TEXT)
+@example("", "Obama Obama Barack", "")  # a card at the end of a paragraph stays one between spaces
+@example("", "See also Talks in Geneva March 14, 2023", "x")
+def test_a_hint_that_passes_for_a_text_passes_for_the_document_holding_it(before: str, text: str, after: str) -> None:
+    for name, hint in HINTS.items():
+        if hint(text):
+            assert hint(f"{before} {text} {after}"), (name, text)
+            assert name not in quiet_rules([before, text, after]), (name, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(DOC_TEXT.filter(str.strip), min_size=1, max_size=5), st.lists(DOC_TEXT, max_size=3))
+# restoring the capital of a restarted sentence makes a hover card no paragraph held
+@example(["Obama Obama B", "obama Obama Barack said it."], [])
+def test_skipping_quiet_rules_changes_nothing(texts: list[str], others: list[str]) -> None:
+    """A turn repaired with the rules its document makes quiet skipped gives what running
+    every rule gives (the document's other paragraphs may wake rules up, never silence them)."""
+    source, paragraphs = "", []
+    for text in texts:
+        paragraphs.append(Paragraph(text, Span(len(source), len(source) + len(text))))
+        source += text + "\n\n"
+    ctx = RuleContext(source, 0, 0, frozenset({"international"}), frozenset({"president"}))
+    quiet = quiet_rules([*texts, *others])
+    assert run_rules(paragraphs, ctx, list(RULES), quiet) == run_rules(paragraphs, ctx, list(RULES))
+
+
+def test_a_repair_can_wake_a_quiet_rule() -> None:
+    """The example above: quiet in the document as given, the hover-card rule still runs
+    once the turn's first repair has restored a capital."""
+    texts = ["Obama Obama B", "obama Obama Barack said it."]
+    source = "\n\n".join(texts)
+    paragraphs = [Paragraph(texts[0], Span(0, 13)), Paragraph(texts[1], Span(15, len(source)))]
+    assert "hover-card" in quiet_rules(texts)
+    kept, made = run_rules(paragraphs, RuleContext(source, 0, 0), list(RULES), quiet_rules(texts))
+    assert [r.rule for r in made] == ["duplicated-broken-sentence", "hover-card"]
+    assert [p.text for p in kept] == ["Obama said it."]

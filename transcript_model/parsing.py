@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from zoneinfo import ZoneInfo
 
 from .blocks import split_blocks
@@ -22,7 +22,7 @@ from .model import Block, BlockKind, Diagnostic, Metadata, Note, Repair, Severit
 from .people import People, person_id
 from .profiles import Profile, Vocabulary, choose_profile, profile_for_url
 from .reading import normalise_newlines, remove_xml_forbidden
-from .repairs import RULES, RuleContext, is_internal, run_rules
+from .repairs import RULES, RuleContext, is_internal, quiet_rules, run_rules
 from .titles import TitleInfo, find_people, name_comma_role, parse_title
 from .turns import TurnDraft, read_turns, with_incidents
 from .webpage import looks_like_html, render
@@ -174,7 +174,7 @@ def _metadata(
 
 
 def _repair(
-    drafts: Iterable[TurnDraft], source: str, enabled: Sequence[str], vocab: Vocabulary
+    drafts: Sequence[TurnDraft], source: str, enabled: Sequence[str], vocab: Vocabulary
 ) -> tuple[list[Turn], tuple[Repair, ...]]:
     turns: list[Turn] = []
     repairs: list[Repair] = []
@@ -183,9 +183,11 @@ def _repair(
     if "-" in source and _HYPHEN_AT_LINE_END.search(source):  # only hyphenation consults the vocabulary
         found = _WORDS.findall(_LINE_END_SPLIT.sub(" ", source))
         words = frozenset(w.casefold() for token in found for w in (token, *token.split("-")))
+    # the text rules that find nothing anywhere in the document (most, in most documents)
+    quiet = quiet_rules(p.text for draft in drafts for p in draft.paragraphs)
     for t, draft in enumerate(drafts):
         ctx = RuleContext(source, t, len(repairs), words, vocab.role_words)
-        paragraphs, made = run_rules(draft.paragraphs, ctx, enabled)
+        paragraphs, made = run_rules(draft.paragraphs, ctx, enabled, quiet)
         repairs.extend(made)
         paragraphs = tuple(with_incidents(p, vocab) for p in paragraphs)
         turns.append(Turn(draft.speaker, draft.label, draft.label_span, draft.kind, paragraphs))

@@ -19,7 +19,7 @@ import functools
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from spellchecker import SpellChecker
@@ -204,16 +204,33 @@ def _outside_edits(para: Paragraph, pattern: re.Pattern[str]) -> Iterable[re.Mat
 
 
 ChangeFinder = Callable[[Paragraph, RuleContext], list[Change]]
+Hint = Callable[[str], bool]
+
+HINTS: dict[str, Hint] = {}
+"""For each rule that changes text inside paragraphs, a cheap test that every text it would
+change passes; most texts fail it, and the rule passes them over at once.
+
+A hint that passes for a text passes for any text holding it between spaces (it looks for
+characters, substrings or a pattern that a space around the text does not disturb), so it
+can be asked once of all of a document's paragraphs joined by spaces: where that fails, the
+rule finds nothing in any of them (see :func:`quiet_rules`)."""
 
 
-def per_paragraph(name: str) -> Callable[[ChangeFinder], RepairRule]:
-    """Make a rule from a function that finds the changes to make in one paragraph."""
+def per_paragraph(name: str, hint: Hint | None = None) -> Callable[[ChangeFinder], RepairRule]:
+    """Make a rule from a function that finds the changes to make in one paragraph.
+
+    ``hint`` (see :data:`HINTS`) is asked first: a paragraph that fails it is not given to
+    the function.
+    """
 
     def make(find: ChangeFinder) -> RepairRule:
         def rule(paragraphs: Sequence[Paragraph], ctx: RuleContext) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
             out: list[Paragraph] = []
             repairs: list[Repair] = []
             for i, para in enumerate(paragraphs):
+                if hint is not None and not hint(para.text):  # the common case, in one call
+                    out.append(para)
+                    continue
                 changes = find(para, ctx)
                 if not changes:  # the common case: nothing to repair here
                     out.append(para)
@@ -225,6 +242,8 @@ def per_paragraph(name: str) -> Callable[[ChangeFinder], RepairRule]:
 
         rule.__name__ = find.__name__
         rule.__doc__ = find.__doc__
+        if hint is not None:
+            HINTS[name] = hint
         return rule
 
     return make
@@ -238,18 +257,15 @@ def _substitution_rule(
 ) -> RepairRule:
     """A rule that replaces every match of ``pattern`` by ``replacement(match)`` (``None``: keep).
 
-    ``hint``, if given, is a cheaper test that every text holding a match passes: paragraphs
-    that fail it are passed over at once (the common case).
+    ``hint`` (see :data:`HINTS`), if given, is a cheaper test than the pattern that every
+    text holding a match passes; else the pattern is looked for.
     """
-    quick = hint or (lambda text: pattern.search(text) is not None)
 
     def find(para: Paragraph, ctx: RuleContext) -> list[Change]:
-        if not quick(para.text):  # the common case, without a generator's set-up
-            return []
         return [(m.start(), m.end(), r) for m in _outside_edits(para, pattern) if (r := replacement(m)) is not None]
 
     find.__name__ = name.replace("-", "_")
-    return per_paragraph(name)(find)
+    return per_paragraph(name, hint or (lambda text: pattern.search(text) is not None))(find)
 
 
 # --- structural rules: paragraphs dropped or joined -------------------------------------
@@ -492,7 +508,11 @@ _HOVER_CARD = re.compile(
 )
 
 
-@per_paragraph("hover-card")
+def _has_hover_card(text: str) -> bool:
+    return _HOVER_CARD.search(text) is not None
+
+
+@per_paragraph("hover-card", _has_hover_card)
 def hover_card(para: Paragraph, ctx: RuleContext) -> list[Change]:
     """Remove a person card a web page injected after a name: the surname again, the given
     name and the job title ("Barack Obama Obama Barack" → "Barack Obama").
@@ -523,11 +543,14 @@ _WIDGET = re.compile(
 _WIDGET_HINTS = ("ee also", "EE ALSO", "Смотрите также", "Дополнительно")
 
 
-@per_paragraph("widget-text")
+def _has_widget_heading(text: str) -> bool:
+    """Whether ``text`` holds a widget's heading (the regex is slow to scan for nothing)."""
+    hints = _WIDGET_HINTS[:2] if text.isascii() else _WIDGET_HINTS  # the others are Cyrillic
+    return any(h in text for h in hints)
+
+
+@per_paragraph("widget-text", _has_widget_heading)
 def widget_text(para: Paragraph, ctx: RuleContext) -> list[Change]:
-    hints = _WIDGET_HINTS[:2] if para.text.isascii() else _WIDGET_HINTS  # the others are Cyrillic
-    if not any(h in para.text for h in hints):  # the regex is slow to scan for nothing
-        return []
     return [(m.start(), m.end(), "") for m in _outside_edits(para, _WIDGET)]
 
 
@@ -575,7 +598,11 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 _SUSPECT = re.compile(r"[\u0080-\u00ff\u0100-\u017f\u0400-\u04ff\u2018-\u2122\ufffd]")
 
 
-@per_paragraph("mojibake")
+def _may_be_mojibake(text: str) -> bool:
+    return not text.isascii() and _SUSPECT.search(text) is not None  # it looks for non-ASCII only
+
+
+@per_paragraph("mojibake", _may_be_mojibake)
 def mojibake(para: Paragraph, ctx: RuleContext) -> list[Change]:
     """Fix text decoded with the wrong encoding, with ftfy (``doesnâ€™t`` → ``doesn’t``).
 
@@ -584,8 +611,6 @@ def mojibake(para: Paragraph, ctx: RuleContext) -> list[Change]:
     >>> mojibake([Paragraph("It doesnâ€™t matter.", Span(0, 19))], RuleContext("", 0, 0))[0][0].text
     'It doesn’t matter.'
     """
-    if para.text.isascii() or not _SUSPECT.search(para.text):  # it looks for non-ASCII only
-        return []
     fixed = _ftfy()(para.text)
     if fixed == para.text:
         return []
@@ -715,10 +740,12 @@ _ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
 _ODD_SPACE_CHARS = frozenset("\u00a0\u2007\u202f\u200b\u2060\ufeff\u00ad")
 
 
-@per_paragraph("unicode-spaces")
+def _has_odd_space(text: str) -> bool:
+    return not text.isascii() and not _ODD_SPACE_CHARS.isdisjoint(text)  # none is ASCII
+
+
+@per_paragraph("unicode-spaces", _has_odd_space)
 def unicode_spaces(para: Paragraph, ctx: RuleContext) -> list[Change]:
-    if para.text.isascii() or _ODD_SPACE_CHARS.isdisjoint(para.text):  # none is ASCII
-        return []
     zero_width = "\u200b\u2060\ufeff\u00ad"
     return [(m.start(), m.end(), "" if m.group()[0] in zero_width else " ") for m in _outside_edits(para, _ODD_SPACE)]
 
@@ -776,7 +803,11 @@ def _hyphen_change(m: re.Match[str], ctx: RuleContext) -> Change:
     return (start, m.start("right"), "")
 
 
-@per_paragraph("hyphenation")
+def _has_hyphen_break(text: str) -> bool:
+    return _HYPHEN_BREAK.search(text) is not None  # the word pattern is slow to scan for nothing
+
+
+@per_paragraph("hyphenation", _has_hyphen_break)
 def hyphenation(para: Paragraph, ctx: RuleContext) -> list[Change]:
     """Join a word hyphenated at a line end. The hyphen goes when it only split the word
     ("interna-\\ntional"); it stays, and only the line break goes, in a compound
@@ -786,8 +817,6 @@ def hyphenation(para: Paragraph, ctx: RuleContext) -> list[Change]:
     >>> hyphenation([p], RuleContext("", 0, 0, words=frozenset({"international"})))[0][0].text
     'the international order and self-defence'
     """
-    if not _HYPHEN_BREAK.search(para.text):  # the word pattern is slow to scan for nothing
-        return []
     return [_hyphen_change(m, ctx) for m in _outside_edits(para, _HYPHEN)]
 
 
@@ -809,7 +838,11 @@ def _wrap_change(text: str, m: re.Match[str]) -> str | None:
     return " "
 
 
-@per_paragraph("hard-wrap")
+def _has_line_break(text: str) -> bool:
+    return "\n" in text  # every line break pattern holds one
+
+
+@per_paragraph("hard-wrap", _has_line_break)
 def hard_wrap(para: Paragraph, ctx: RuleContext) -> list[Change]:
     """Replace a line break inside a paragraph by a space where the line was wrapped for
     width: the line before it is long and does not end a list item (";" or ":"), and the
@@ -819,8 +852,6 @@ def hard_wrap(para: Paragraph, ctx: RuleContext) -> list[Change]:
     >>> hard_wrap([p], RuleContext("", 0, 0))[0][0].text
     'A reminder that this call will be on background.'
     """
-    if "\n" not in para.text:  # every line break pattern holds one
-        return []
     return [
         (m.start(), m.end(), r)
         for m in _outside_edits(para, _LINE_BREAK)
@@ -868,19 +899,34 @@ RULES: dict[str, RepairRule] = {
 move whole paragraphs), then the rules that change text inside a paragraph."""
 
 
+def quiet_rules(texts: Iterable[str]) -> frozenset[str]:
+    """The rules whose hint (:data:`HINTS`) fails for all of ``texts`` (asked once, of the
+    texts joined by spaces): they would change none of them.
+
+    >>> sorted(set(HINTS) - quiet_rules(["A plain paragraph.", "Another one,\\nwrapped ."]))
+    ['hard-wrap', 'space-before-punctuation']
+    """
+    joined = " ".join(texts)
+    return frozenset(name for name, hint in HINTS.items() if not hint(joined))
+
+
 def run_rules(
-    paragraphs: Sequence[Paragraph], ctx: RuleContext, enabled: Sequence[str]
+    paragraphs: Sequence[Paragraph], ctx: RuleContext, enabled: Sequence[str], quiet: Collection[str] = ()
 ) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
     """Run the enabled rules in catalogue order over one turn's paragraphs.
 
     Later rules move text around earlier repairs (a join renumbers paragraphs, a removed
     space shifts offsets), so each repair's place is read back from its edits at the end.
+
+    ``quiet`` names rules known to change none of ``paragraphs`` (:func:`quiet_rules`):
+    they are skipped while the paragraphs are still those given, that is until a rule
+    repairs something (a rule that repairs nothing changes nothing).
     """
     paras = tuple(paragraphs)
     repairs: tuple[Repair, ...] = ()
     context = ctx  # each rule numbers its repairs after those made before it
     for name, rule in RULES.items():
-        if name in enabled:
+        if name in enabled and (repairs or name not in quiet):
             paras, new = rule(paras, context)
             if new:
                 repairs += new
