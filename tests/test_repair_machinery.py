@@ -39,6 +39,7 @@ from transcript_model.repairs import (
     Change,
     RuleContext,
     _Edits,
+    _ends_sentence,
     _has_control,
     _has_space_before_punctuation,
     _touches,
@@ -360,3 +361,48 @@ def test_a_repair_can_wake_a_quiet_rule() -> None:
     kept, made = run_rules(paragraphs, RuleContext(source, 0, 0), list(RULES), quiet_rules(texts))
     assert [r.rule for r in made] == ["duplicated-broken-sentence", "hover-card"]
     assert [p.text for p in kept] == ["Obama said it."]
+
+
+# --- tests read from the end of a text, and a chrome pattern said without backtracking ----------
+
+TERMINAL = re.compile(r"[.!?…:;][\"'”»’)\]]*\s*$")  # the pattern _ends_sentence replaces
+
+
+def test_a_sentence_end_is_what_the_pattern_finds() -> None:
+    for cp in [*range(0x3000), 0xFEFF, 0x1F600]:
+        c = chr(cp)
+        for text in (c, f"a.{c}", f"a{c}", f"a?){c}", f"a.{c}\n", f"x{c} ", f"{c}»", f"{c}\n\n"):
+            assert _ends_sentence(text) == (TERMINAL.search(text) is not None), repr(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=".!?…:;\"'”»’)] \t\n\u00a0\u2028\x1caZ(", max_size=12))
+def test_a_sentence_end_on_random_text(text: str) -> None:
+    assert _ends_sentence(text) == (TERMINAL.search(text) is not None)
+
+
+PHOTO_BEFORE = re.compile(  # the photo-credit pattern as it was, before it was said without backtracking
+    r"(?=.{0,290}\Z)(?=.*[^.]\Z)(?:.{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80})",
+    re.IGNORECASE | re.DOTALL,
+)
+PHOTO_NOW = re.compile(
+    r"(?!.{291})(?!.*\.\Z)(?:.{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80})",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Reuters", " photo: ", "Photo by: ", " фото: ", "ФОТО", ".", " ", "\n", "x" * 60]), max_size=9
+    )
+)
+@example(["x" * 60] * 3 + ["x" * 19, " ", "Photo by: ", "J" * 80])  # 290 characters: the longest credit
+@example(["x" * 60] * 3 + ["x" * 19, " ", "Photo by: ", "J" * 81])  # 291: none
+@example(["x" * 60] * 3 + ["x" * 20, " ", "photo: ", "J" * 8, "."])  # a final "."
+def test_the_photo_credit_pattern_says_what_it_said(parts: list[str]) -> None:
+    from transcript_model.profiles import _CHROME_COMMON  # noqa: PLC0415
+
+    assert PHOTO_NOW.pattern in _CHROME_COMMON
+    text = "".join(parts)
+    assert (PHOTO_NOW.fullmatch(text) is None) == (PHOTO_BEFORE.fullmatch(text) is None), text

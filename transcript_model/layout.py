@@ -66,7 +66,11 @@ def _is_emoji(ch: str) -> bool:
 
 
 def is_chrome(text: str, profile: Profile) -> bool:
-    return any(p.fullmatch(text.strip()) for p in profile.chrome)
+    stripped = text.strip()
+    for pattern in profile.chrome:  # noqa: SIM110 - asked of every block: a generator cost a fifth more
+        if pattern.fullmatch(stripped):
+            return True
+    return False
 
 
 _URI = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#](?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?")

@@ -270,7 +270,21 @@ def _substitution_rule(
 
 # --- structural rules: paragraphs dropped or joined -------------------------------------
 
-_TERMINAL = re.compile(r"[.!?…:;][\"'”»’)\]]*\s*$")
+_TERMINAL_MARKS = (".", "!", "?", "…", ":", ";")
+_CLOSING_MARKS = "\"'”»’)]"
+
+
+def _ends_sentence(text: str) -> bool:
+    r"""Whether ``text`` ends in terminal punctuation, closing quotes or brackets after it,
+    and white space: ``[.!?…:;]["'”»’)\]]*\s*$``, read from the end (the pattern, looked for
+    from the start, tried every punctuation mark of the paragraph: five times slower).
+
+    >>> _ends_sentence("He said: «No.»\n"), _ends_sentence("(item 2)"), _ends_sentence("Why? ")
+    (True, False, True)
+    """
+    return text.rstrip().rstrip(_CLOSING_MARKS).endswith(_TERMINAL_MARKS)
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_FRAGMENT_WORDS = 3
 
@@ -310,7 +324,7 @@ def is_broken_duplicate(fragment: str, following: str) -> bool:
     >>> is_broken_duplicate("The following points:", "The following points: one, two.")
     False
     """
-    if _TERMINAL.search(fragment):
+    if _ends_sentence(fragment):
         return False
     head = fragment.split(None, 1)[:1]
     if not head or not following.casefold().startswith(head[0].casefold()[:3]):
@@ -478,7 +492,7 @@ def broken_paragraph(
             and not para.edits
             and not ctx.source[prev.span.end : para.span.start].strip()
             and para.text[:1].islower()
-            and not _TERMINAL.search(prev.text)
+            and not _ends_sentence(prev.text)
             and _has_words(prev.text, 3)
         ):
             gap = Span(prev.span.end, para.span.start)
