@@ -12,6 +12,10 @@ from transcript_model import Edit, Paragraph, Transcript
 from transcript_model.repairs import is_internal
 
 
+class _Last:
+    value: tuple[Transcript, Ids] | None = None
+
+
 def turn_id(index: int) -> str:
     return f"u{index + 1}"
 
@@ -27,6 +31,17 @@ class Ids:
 
     @classmethod
     def of(cls, t: Transcript) -> Ids:
+        """The ids of ``t`` (the last transcript's are kept: both exports of one transcript
+        ask for them in turn; the model is frozen, so the same object has the same ids)."""
+        last = _Last.value
+        if last is not None and last[0] is t:
+            return last[1]
+        ids = cls._of(t)
+        _Last.value = (t, ids)  # one tuple, replaced whole: a thread never sees another's ids
+        return ids
+
+    @classmethod
+    def _of(cls, t: Transcript) -> Ids:
         paragraphs: dict[int, str] = {}
         externals: dict[tuple[int, int], str] = {}
         dropped: dict[int, str] = {}

@@ -120,7 +120,7 @@ def to_jsonld(t: Transcript) -> JsonObject:
 def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
     """The source piece by piece: layout blocks with their text, paragraphs by id."""
     out: list[JsonObject] = []
-    label_turns = {turn.label_span: turn_id(i) for i, turn in enumerate(t.turns) if turn.label_span is not None}
+    label_turns = {(s.start, s.end): turn_id(i) for i, turn in enumerate(t.turns) if (s := turn.label_span) is not None}
     n = 0
     for piece in pieces(t):
         if piece.paragraph is not None:
@@ -132,8 +132,9 @@ def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
         elif piece.block is not None:
             n += 1
             item: JsonObject = {"@id": f"#l{n}", "kind": piece.block.kind.value, "text": piece.original}
-            if piece.span in label_turns:
-                item["turn"] = "#" + label_turns[piece.span]
+            turn = label_turns.get((piece.span.start, piece.span.end))
+            if turn is not None:
+                item["turn"] = "#" + turn
             out.append(item)
     return out
 

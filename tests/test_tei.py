@@ -270,6 +270,26 @@ def test_written_tei_is_lxmls_serialisation(texts: list[str]) -> None:
     assert serialise_tei(parse_xml(data)) == data
 
 
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(_AWKWARD, min_size=5, max_size=5))
+def test_written_turns_and_layout_are_lxmls_serialisation(texts: list[str]) -> None:
+    """The same of what a turn holds (its label, speaker and paragraph, a hand-built model's
+    any text) and of the source layout's blocks."""
+    label, speaker, paragraph, block, note = texts
+    t = transcript_model.parse("Talks in Geneva\n\nQuestion: Why?\n\nJohn Smith: Because.")
+    turn = t.turns[1]
+    para = dataclasses.replace(turn.paragraphs[0], text=paragraph)
+    turns = (t.turns[0], dataclasses.replace(turn, label=label, speaker=speaker, paragraphs=(para,)))
+    layout = tuple(dataclasses.replace(b, text=block) if b.kind.value == "title" else b for b in t.layout)
+    notes = (transcript_model.Note("description", note, t.layout[0].span),)
+    data = exporters.to_tei(dataclasses.replace(t, turns=turns, layout=layout, notes=notes))
+    assert serialise_tei(parse_xml(data)) == data
+    tree = parse_xml(data)
+    u = tree.find(f".//{{{TEI_NS}}}u[2]")
+    assert u is not None and u.get("who") == "#" + speaker and u[0].text == paragraph
+    assert tree.findall(f".//{{{TEI_NS}}}note[@type='speaker']")[1].text == label
+
+
 @pytest.mark.parametrize("bad", ["\x00", "\x0b", "\x1f", "\ufffe", "\uffff", "\ud800"])
 def test_characters_xml_cannot_carry_are_refused_when_writing(bad: str) -> None:
     """A transcript built by hand (the parser removes them) with a character XML 1.0
