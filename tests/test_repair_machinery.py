@@ -386,7 +386,9 @@ PHOTO_BEFORE = re.compile(  # the photo-credit pattern as it was, before it was 
     re.IGNORECASE | re.DOTALL,
 )
 PHOTO_NOW = re.compile(
-    r"(?!.{291})(?!.*\.\Z)(?:.{0,200}\bphoto(?: by)?: [^.]{1,80}|.{0,200}\bфото: [^.]{1,80})",
+    r"(?!.{291})(?!.*\.\Z)(?:.{0,200}(?-i:p)(?<!\w.)hoto(?: by)?: [^.]{1,80}"
+    r"|.{0,200}(?-i:P)(?<!\w.)hoto(?: by)?: [^.]{1,80}"
+    r"|.{0,200}(?-i:ф)(?<!\w.)ото: [^.]{1,80}|.{0,200}(?-i:Ф)(?<!\w.)ото: [^.]{1,80})",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -400,6 +402,8 @@ PHOTO_NOW = re.compile(
 @example(["x" * 60] * 3 + ["x" * 19, " ", "Photo by: ", "J" * 80])  # 290 characters: the longest credit
 @example(["x" * 60] * 3 + ["x" * 19, " ", "Photo by: ", "J" * 81])  # 291: none
 @example(["x" * 60] * 3 + ["x" * 20, " ", "photo: ", "J" * 8, "."])  # a final "."
+@example(["aphoto: ", "J"])  # "photo" inside a word: no credit
+@example(["Фото", ": ", "J"])
 def test_the_photo_credit_pattern_says_what_it_said(parts: list[str]) -> None:
     from transcript_model.profiles import _CHROME_COMMON  # noqa: PLC0415
 
