@@ -42,7 +42,9 @@ from transcript_model.repairs import (
     _ends_sentence,
     _has_control,
     _has_space_before_punctuation,
+    _norm,
     _touches,
+    _words,
     apply_changes,
     changed_runs,
     is_internal,
@@ -410,3 +412,20 @@ def test_the_photo_credit_pattern_says_what_it_said(parts: list[str]) -> None:
     assert PHOTO_NOW.pattern in _CHROME_COMMON
     text = "".join(parts)
     assert (PHOTO_NOW.fullmatch(text) is None) == (PHOTO_BEFORE.fullmatch(text) is None), text
+
+
+WORD = re.compile(r"\w+")  # the definition _words reads ASCII text without
+
+
+def test_words_of_ascii_text_are_the_patterns() -> None:
+    for b in range(128):
+        for text in (chr(b), f"a{chr(b)}b", f"{chr(b)}Ab{chr(b)}", f"X_{chr(b)}9"):
+            assert _words(text) == [w.casefold() for w in WORD.findall(text)], repr(text)
+            assert _norm(text) == " ".join(WORD.findall(text)).casefold(), repr(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F) | st.sampled_from("éÜßſКк\u00a0\u2028"), max_size=30))
+def test_words_on_random_text(text: str) -> None:
+    assert _words(text) == [w.casefold() for w in WORD.findall(text)]
+    assert _norm(text) == " ".join(WORD.findall(text)).casefold()

