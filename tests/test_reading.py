@@ -9,6 +9,7 @@ import pytest
 import transcript_model
 from transcript_model import UnreadableInputError, decode
 from transcript_model.blocks import split_blocks
+from transcript_model.reading import _XML_FORBIDDEN, has_xml_forbidden
 
 
 def test_bom_and_newlines_are_normalised() -> None:
@@ -64,3 +65,11 @@ def test_blocks_keep_exact_spans_and_lines() -> None:
 def test_parse_refuses_text_with_nothing_in_it() -> None:
     with pytest.raises(UnreadableInputError):
         transcript_model.parse(" \n\n ")
+
+
+def test_the_quick_check_for_characters_xml_forbids_is_the_patterns() -> None:
+    """Asked of UTF-8 bytes, it answers as the pattern on every character of the Basic
+    Multilingual Plane (surrogates included) and a few beyond, alone and in text."""
+    for cp in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        for text in (chr(cp), f"a{chr(cp)}b", f"№{chr(cp)}"):
+            assert has_xml_forbidden(text) == (_XML_FORBIDDEN.search(text) is not None), hex(cp)
