@@ -947,18 +947,20 @@ def run_rules(
     space shifts offsets), so each repair's place is read back from its edits at the end.
 
     ``quiet`` names rules known to change none of ``paragraphs`` (:func:`quiet_rules`):
-    they are skipped while the paragraphs are still those given, that is until a rule
-    repairs something (a rule that repairs nothing changes nothing).
+    they are skipped. Once a rule has repaired something, the paragraphs are not those
+    given, and the hints are asked again of them as they are (a rule that repairs nothing
+    changes nothing).
     """
     paras = tuple(paragraphs)
     repairs: tuple[Repair, ...] = ()
     context = ctx  # each rule numbers its repairs after those made before it
     for name, rule in RULES.items():
-        if name in enabled and (repairs or name not in quiet):
+        if name in enabled and name not in quiet:
             paras, new = rule(paras, context)
             if new:
                 repairs += new
                 context = replace(ctx, first_index=ctx.first_index + len(repairs))
+                quiet = quiet_rules(p.text for p in paras)
     if not repairs:
         return paras, ()
     places = _places(paras)
