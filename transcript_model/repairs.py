@@ -77,6 +77,8 @@ def original_text(para: Paragraph) -> str:
     >>> original_text(p)
     'Hello\\nworld'
     """
+    if not para.edits:  # most paragraphs
+        return para.text
     out, pos = [], 0
     for e in sorted((e for e in para.edits if is_internal(e, para)), key=lambda e: (e.start, e.end)):
         out.append(para.text[pos : e.start])

@@ -39,11 +39,12 @@ def pieces(t: Transcript) -> tuple[Piece, ...]:
     last = _Last.value
     if last is not None and last[0] is t:  # the model is frozen: same object, same pieces
         return last[1]
-    found: list[Piece] = [Piece(b.span, b.text, block=b) for b in t.layout]
+    found: list[Piece] = [Piece(b.span, b.text, b) for b in t.layout]
     for turn in t.turns:
         for para in turn.paragraphs:
-            found.append(Piece(para.span, original_text(para), paragraph=para))
-            found.extend(Piece(e.source, e.original, edit=e) for e in para.edits if not is_internal(e, para))
+            found.append(Piece(para.span, original_text(para), None, para))
+            if para.edits:
+                found.extend(Piece(e.source, e.original, None, None, e) for e in para.edits if not is_internal(e, para))
     result = tuple(sorted(found, key=lambda p: (p.span.start, p.span.end)))
     _Last.value = (t, result)
     return result
