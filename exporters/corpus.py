@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
 import itertools
 import json
@@ -320,8 +321,16 @@ def output_stem(name: str) -> str:
 
 def output_base(path: str, root: str | None, outdir: str) -> Path:
     """Where a converted file goes: its folder relative to the folder given, under OUTDIR."""
-    rel = os.path.relpath(os.path.dirname(path), root) if root else "."
+    rel = _relative_folder(os.path.dirname(path), root, os.getcwd()) if root else "."
     return Path(outdir) / rel / output_stem(path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative_folder(folder: str, root: str, cwd: str) -> str:
+    """``folder`` relative to ``root``, once per folder of a run (``os.path.relpath`` asks
+    for the working directory twice: 10 µs a file); ``cwd``, on which a relative path
+    depends, is part of what is remembered."""
+    return os.path.relpath(folder, root)
 
 
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)

@@ -234,8 +234,9 @@ def _file_desc(t: Transcript) -> str:
         pub.append(_leaf("publisher", md.publisher))
     else:
         pub.append(_leaf("authority", "transcript-model (publisher not identified in the source)"))
-    if md.published is not None:
-        pub.append(_leaf("date", iso(md.published), ("when", iso(md.published))))
+    published = iso(md.published) if md.published is not None else None
+    if published is not None:
+        pub.append(_leaf("date", published, ("when", published)))
     if md.number is not None:
         pub.append(_leaf("idno", md.number, ("type", "number")))
     if md.source_url is not None:
@@ -245,8 +246,8 @@ def _file_desc(t: Transcript) -> str:
         bibl.append(_leaf("title", md.title))
     if md.publisher is not None:
         bibl.append(_leaf("publisher", md.publisher))
-    if md.published is not None:
-        bibl.append(_leaf("date", iso(md.published), ("when", iso(md.published))))
+    if published is not None:
+        bibl.append(_leaf("date", published, ("when", published)))
     if md.source_url is not None:
         bibl.append(_leaf("ref", md.source_url, ("target", md.source_url)))
     if t.source_name is not None:
