@@ -429,3 +429,19 @@ def test_words_of_ascii_text_are_the_patterns() -> None:
 def test_words_on_random_text(text: str) -> None:
     assert _words(text) == [w.casefold() for w in WORD.findall(text)]
     assert _norm(text) == " ".join(WORD.findall(text)).casefold()
+
+
+def test_the_classes_the_repairs_build_field_by_field_are_as_they_expect() -> None:
+    """transcript_model.repairs builds edits, paragraphs, repairs and rule contexts with their
+    constructors where it copies one with a change (dataclasses.replace cost five times
+    more): a field added to one of them must be passed on there too."""
+    import dataclasses  # noqa: PLC0415
+
+    expected = {
+        Edit: ["start", "end", "original", "source", "repair"],
+        Paragraph: ["text", "span", "edits", "incidents"],
+        Repair: ["rule", "reason", "turn", "paragraph", "start", "end", "source", "original", "replacement"],
+        RuleContext: ["source", "turn", "first_index", "words", "role_words"],
+    }
+    for cls, names in expected.items():
+        assert [f.name for f in dataclasses.fields(cls)] == names, cls.__name__
