@@ -6,8 +6,11 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from transcript_model import parse
+from transcript_model.dates import _DATE_LINE, _TIME_LINE, MONTHS, looks_like_date_line, parse_date_line
 from transcript_model.labels import find_label, label_key
 from transcript_model.profiles import GENERIC, VOCABULARY, choose_profile
 from transcript_model.titles import PersonRef, find_people, parse_title, split_date_place, split_person
@@ -226,3 +229,29 @@ def test_organisations_are_not_people() -> None:
     ) == PersonRef("Andrei Bystritsky", "Chairman of the Board of the Valdai Discussion Club", None)
     assert split_person("Governor of the Northern Region", VOCABULARY) is None
     assert split_person("Hans-Friedrich von Ploetz", VOCABULARY) == PersonRef("Hans-Friedrich von Ploetz", None, None)
+
+
+_DATE_PIECES = [
+    *sorted(MONTHS), "SEPTEMBER", "Февраля", "ſeptember", "Sept.", "1", "14", "2023", "19", " ", ",", ".", ":",
+    "13:45", "5:41 P.M. EST", "года", "г.", "*", "_", "x", "Q", "№", "٣",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=7).map("".join))
+@example("ſeptember 14, 2023")  # a long s is an s to the case-insensitive month pattern
+@example("  **1 March 2023**  ")
+def test_date_lines_are_told_as_the_patterns_tell_them(text: str) -> None:
+    """The quick look at a line's first character turns away only what the patterns would."""
+    stripped = text.strip().strip("*_ ").strip()
+    by_pattern = bool(_DATE_LINE.fullmatch(stripped) or _TIME_LINE.fullmatch(stripped))
+    assert looks_like_date_line(text) == by_pattern
+    if not by_pattern:
+        assert parse_date_line(text) is None
+
+
+def test_every_month_opens_a_date_line() -> None:
+    for month in MONTHS:
+        for text in (f"{month} 1, 2023", f"{month.upper()} 14 2023", f"{month.title()}. 3, 2020 13:45"):
+            assert looks_like_date_line(text), text
+            assert parse_date_line(text) is not None, text

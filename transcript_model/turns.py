@@ -94,10 +94,6 @@ def _join(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str] 
         return None
 
 
-def _paragraph(text: str, span: Span, vocab: Vocabulary) -> Paragraph:
-    return Paragraph(text, span)
-
-
 def with_incidents(para: Paragraph, vocab: Vocabulary) -> Paragraph:
     """The paragraph with the stage directions of its (repaired) text; a stage direction
     that overlaps a repair is left unmarked, its text stays in the paragraph."""
@@ -130,7 +126,7 @@ def read_turns(
             continue
         skip = strip_markers(raw.text, profile)
         quoted = raw.text.lstrip().startswith(">")
-        asks = any(ch in profile.question_markers for ch in raw.text[:skip])
+        asks = skip > 0 and any(ch in profile.question_markers for ch in raw.text[:skip])
         text = raw.text[skip:]
         start = raw.span.start + skip
         if not text.strip():
@@ -138,7 +134,7 @@ def read_turns(
             continue
         label = find_label(text, vocab, names)
         if label is None:
-            para = _paragraph(text, Span(start, raw.span.end), vocab)
+            para = Paragraph(text, raw.span if skip == 0 else Span(start, raw.span.end))
             if asks:
                 pid = people.anonymous(vocab.anonymous_labels["question"])
                 names = people.known_names()
@@ -163,7 +159,7 @@ def read_turns(
         paragraphs = []
         if rest.strip():
             rest_start = start + label.end
-            paragraphs.append(_paragraph(rest, Span(rest_start, raw.span.end), vocab))
+            paragraphs.append(Paragraph(rest, Span(rest_start, raw.span.end)))
         drafts.append(TurnDraft(speaker, label.text, label_span, kind, paragraphs))
     if lead:
         # text before the first label is the headline author's (opening remarks), else unattributed
