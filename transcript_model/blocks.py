@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Span
+from .model import Span, quick_init
 
 _BLANK_RUN = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RawBlock:
     """A run of non-blank lines, stripped, with its span and 1-based first line."""

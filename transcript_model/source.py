@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Block, Edit, Paragraph, Span, Transcript
+from .model import Block, Edit, Paragraph, Span, Transcript, quick_init
 from .repairs import is_internal, original_text
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One piece of the source: a layout block, a paragraph, or a dropped paragraph (an
