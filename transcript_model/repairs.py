@@ -932,15 +932,15 @@ RULES: dict[str, RepairRule] = {
 move whole paragraphs), then the rules that change text inside a paragraph."""
 
 
-def quiet_rules(texts: Iterable[str]) -> frozenset[str]:
-    """The rules whose hint (:data:`HINTS`) fails for all of ``texts`` (asked once, of the
-    texts joined by spaces): they would change none of them.
+def quiet_rules(texts: Iterable[str], among: Iterable[str] = HINTS) -> frozenset[str]:
+    """The rules (of ``among``) whose hint (:data:`HINTS`) fails for all of ``texts`` (asked
+    once, of the texts joined by spaces): they would change none of them.
 
     >>> sorted(set(HINTS) - quiet_rules(["A plain paragraph.", "Another one,\\nwrapped ."]))
     ['hard-wrap', 'space-before-punctuation']
     """
     joined = " ".join(texts)
-    return frozenset(name for name, hint in HINTS.items() if not hint(joined))
+    return frozenset(name for name in among if not HINTS[name](joined))
 
 
 def run_rules(
@@ -952,20 +952,22 @@ def run_rules(
     space shifts offsets), so each repair's place is read back from its edits at the end.
 
     ``quiet`` names rules known to change none of ``paragraphs`` (:func:`quiet_rules`):
-    they are skipped. Once a rule has repaired something, the paragraphs are not those
-    given, and the hints are asked again of them as they are (a rule that repairs nothing
-    changes nothing).
+    they are skipped. Once a rule has repaired something, the paragraphs it made are asked
+    again, so that a quiet rule wakes up where a repair made work for it (a rule that
+    repairs nothing changes nothing and returns the paragraphs it was given).
     """
     paras = tuple(paragraphs)
     repairs: tuple[Repair, ...] = ()
     context = ctx  # each rule numbers its repairs after those made before it
     for name, rule in RULES.items():
         if name in enabled and name not in quiet:
+            asked = paras  # kept alive: the identities below are theirs
             paras, new = rule(paras, context)
             if new:
                 repairs += new
                 context = RuleContext(ctx.source, ctx.turn, ctx.first_index + len(repairs), ctx.words, ctx.role_words)
-                quiet = quiet_rules(p.text for p in paras)
+                kept = {id(p) for p in asked}
+                quiet = quiet_rules((p.text for p in paras if id(p) not in kept), among=quiet)
     if not repairs:
         return paras, ()
     places = _places(paras)
