@@ -306,8 +306,12 @@ def read_layout(
     i = 0
     end = _read_trailer(raw, profile, lay)
 
+    kinds: dict[int, str | None] = {}  # by block (raw keeps them alive): asked up to three times
+
     def kind(b: RawBlock) -> str | None:
-        return _kind(b, profile)
+        if id(b) not in kinds:
+            kinds[id(b)] = _kind(b, profile)
+        return kinds[id(b)]
 
     while i < end and kind(raw[i]) == "chrome":
         lay.mark(BlockKind.CHROME, raw[i])
@@ -361,12 +365,16 @@ def read_layout(
                 Diagnostic(Severity.WARNING, "bad-date", f"date line {b.text!r} is not a real date", b.span, b.line)
             )
             lay.mark(BlockKind.DATELINE, b)
-        elif (widget and _is_title_candidate(b, profile)) or _same_as_title(text, lay.title):
+        elif (widget and (candidate := _is_title_candidate(b, profile))) or _same_as_title(text, lay.title):
             lay.mark(BlockKind.CHROME, b)
-        elif lay.title is None and _is_title_candidate(b, profile) and _later_genre_title(raw, i, limit, profile):
+        elif (
+            lay.title is None
+            and (candidate := _is_title_candidate(b, profile))
+            and _later_genre_title(raw, i, limit, profile)
+        ):
             lay.lead.append(b)  # "Ned Price, Department Spokesperson" above "Department Press Briefing"
             lay.mark(BlockKind.LEAD, b)
-        elif lay.title is None and _is_title_candidate(b, profile):
+        elif lay.title is None and candidate:
             _set_title(lay, b, profile)
         elif profile.place_line and lay.place is None and _next_to_time(raw, i, profile) and (p := _place_text(b)):
             lay.place = p
