@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 import transcript_model
+from exporters.tei import _XML_FORBIDDEN as _XML_FORBIDDEN_IN_TEI
 from transcript_model import UnreadableInputError, decode
 from transcript_model.blocks import split_blocks
-from transcript_model.reading import _XML_FORBIDDEN, has_xml_forbidden
+from transcript_model.reading import _XML_FORBIDDEN, has_xml_forbidden, utf8_has_xml_forbidden
 
 
 def test_bom_and_newlines_are_normalised() -> None:
@@ -73,3 +74,6 @@ def test_the_quick_check_for_characters_xml_forbids_is_the_patterns() -> None:
     for cp in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
         for text in (chr(cp), f"a{chr(cp)}b", f"№{chr(cp)}"):
             assert has_xml_forbidden(text) == (_XML_FORBIDDEN.search(text) is not None), hex(cp)
+            if not 0xD800 <= cp <= 0xDFFF:  # the TEI writer encodes first: UTF-8 refuses surrogates
+                in_tei = _XML_FORBIDDEN_IN_TEI.search(text) is not None
+                assert utf8_has_xml_forbidden(text.encode(), nul=True) == in_tei, hex(cp)

@@ -41,6 +41,7 @@ _XML_FORBIDDEN = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udff
 # 0x80 is an ASCII character of its own); U+FFFE and U+FFFF are EF BF BE and EF BF BF
 _C0_FORBIDDEN = bytes(b for b in range(0x80) if _XML_FORBIDDEN.match(chr(b)))
 _NOT_C0_FORBIDDEN = bytes(b for b in range(256) if b not in _C0_FORBIDDEN)
+_NOT_C0_FORBIDDEN_OR_NUL = _NOT_C0_FORBIDDEN.replace(b"\x00", b"")
 
 
 def has_xml_forbidden(text: str) -> bool:
@@ -54,7 +55,15 @@ def has_xml_forbidden(text: str) -> bool:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot carry either
         return True
-    return bool(data.translate(None, _NOT_C0_FORBIDDEN)) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+    return utf8_has_xml_forbidden(data)
+
+
+def utf8_has_xml_forbidden(data: bytes, *, nul: bool = False) -> bool:
+    """Whether UTF-8 ``data`` (from a ``str``: no surrogates) holds a character XML 1.0
+    forbids: a C0 control other than tab, newline and carriage return (NUL only if ``nul``:
+    the parser refuses it before), U+FFFE or U+FFFF."""
+    found = data.translate(None, _NOT_C0_FORBIDDEN_OR_NUL if nul else _NOT_C0_FORBIDDEN)
+    return bool(found) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 
 
 def remove_xml_forbidden(text: str) -> tuple[str, list[tuple[int, str]]]:
