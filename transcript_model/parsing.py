@@ -189,7 +189,7 @@ def _repair(
         ctx = RuleContext(source, t, len(repairs), words, vocab.role_words)
         paragraphs, made = run_rules(draft.paragraphs, ctx, enabled, quiet)
         repairs.extend(made)
-        paragraphs = tuple(with_incidents(p, vocab) for p in paragraphs)
+        paragraphs = with_incidents(paragraphs, vocab)
         turns.append(Turn(draft.speaker, draft.label, draft.label_span, draft.kind, paragraphs))
     return turns, tuple(repairs)
 

@@ -37,12 +37,18 @@ def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
     >>> find_incidents("Thank you.  (Laughter.)", V)
     (Incident(kind='vocal', start=12, end=23, text='(Laughter.)'),)
     """
-    whole = _any_of(vocab.stage_paragraphs)
+    return _incidents(text, vocab, _any_of(vocab.stage_paragraphs), _any_of(vocab.stage_directions))
+
+
+def _incidents(
+    text: str, vocab: Vocabulary, whole: re.Pattern[str] | None, inside: re.Pattern[str] | None
+) -> tuple[Incident, ...]:
+    """:func:`find_incidents`, given the vocabulary's joined patterns (looked up once per
+    document, not per paragraph)."""
     if whole is None or whole.fullmatch(text.strip()):
         for pattern, kind in vocab.stage_paragraphs:
             if pattern.fullmatch(text.strip()):
                 return (Incident(kind, 0, len(text), text),)
-    inside = _any_of(vocab.stage_directions)
     if inside is not None and inside.search(text) is None:  # most paragraphs: one scan, not seven
         return ()
     found = [
@@ -94,15 +100,25 @@ def _join(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str] 
         return None
 
 
-def with_incidents(para: Paragraph, vocab: Vocabulary) -> Paragraph:
-    """The paragraph with the stage directions of its (repaired) text; a stage direction
+def with_incidents(paragraphs: Sequence[Paragraph], vocab: Vocabulary) -> tuple[Paragraph, ...]:
+    """The paragraphs with the stage directions of their (repaired) text; a stage direction
     that overlaps a repair is left unmarked, its text stays in the paragraph."""
+    whole, inside = _any_of(vocab.stage_paragraphs), _any_of(vocab.stage_directions)
+    return tuple(_with_incidents(para, vocab, whole, inside) for para in paragraphs)
+
+
+def _with_incidents(
+    para: Paragraph, vocab: Vocabulary, whole: re.Pattern[str] | None, inside: re.Pattern[str] | None
+) -> Paragraph:
+    found = _incidents(para.text, vocab, whole, inside)
+    if not found and not para.incidents:  # most paragraphs: none before, none now
+        return para
     found = tuple(
         inc
-        for inc in find_incidents(para.text, vocab)
+        for inc in found
         if not any((e.start < inc.end and inc.start < e.end) or inc.start < e.start < inc.end for e in para.edits)
     )
-    if found == para.incidents:  # most paragraphs: none before, none now
+    if found == para.incidents:
         return para
     return Paragraph(para.text, para.span, para.edits, found)
 
