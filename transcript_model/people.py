@@ -87,6 +87,7 @@ class People:
         self._context_refs = list(extra)
         self._speakers: dict[str, Person] = {}
         self._by_label: dict[str, str] = {}
+        self._by_printed: dict[tuple[str, str], tuple[str, TurnKind | None]] = {}
         self._names: frozenset[str] | None = None  # known_names(), until a speaker changes
 
     def known_names(self) -> frozenset[str]:
@@ -111,13 +112,23 @@ class People:
         return anon.person_id
 
     def speaker_for(self, label: Label) -> tuple[str, TurnKind | None]:
-        """The participant id a label stands for, and the turn kind the label implies."""
-        anon = self._vocab.anonymous_labels.get(label_key(label.text))
-        if anon is not None:
-            return self.anonymous(anon), anon.kind
-        if label.name not in self._by_label:
-            self._by_label[label.name] = self._resolve(label.name)
-        return self._by_label[label.name], None
+        """The participant id a label stands for, and the turn kind the label implies.
+
+        The answer for a printed label never changes once given (an anonymous role is one
+        participant; a name is resolved once), so it is remembered: labels repeat.
+        """
+        key = (label.text, label.name)
+        found = self._by_printed.get(key)
+        if found is None:
+            anon = self._vocab.anonymous_labels.get(label_key(label.text))
+            if anon is not None:
+                found = self.anonymous(anon), anon.kind
+            else:
+                if label.name not in self._by_label:
+                    self._by_label[label.name] = self._resolve(label.name)
+                found = self._by_label[label.name], None
+            self._by_printed[key] = found
+        return found
 
     def author_id(self) -> str | None:
         """The headline's author as a participant (for a monologue), if the headline names one."""
