@@ -1,0 +1,90 @@
+"""Where one core's time goes in ``transcript convert``, stage by stage, in process.
+
+    python benchmarks/pipeline.py [--docs 1000] [--size 3648] [--dir CORPUS] [--rounds 6]
+
+Generates ``--docs`` transcripts as ``throughput.py`` does (all of ``--size`` bytes) or takes
+the ``.txt`` files of a folder, then runs on each, one document after the other as a convert
+worker does: decode, parse (with repairs), ``to_tei``, ``validate_tei``, ``to_jsonld``,
+``validate_jsonld``, serialising the JSON-LD. Each stage's time is summed over the documents;
+the round with the least time in all is printed (µs per document), so that a stage's figure
+includes what the stages before it left in the caches, as in a run.
+
+To compare two versions, run it with each on the path, one after the other, several times
+(``PYTHONPATH=WORKTREE python benchmarks/pipeline.py``; it prints which package it measured).
+Measurements, not tests: nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import exporters
+import transcript_model
+from exporters.corpus import load_converters, serialise_jsonld
+from exporters.validation import validate_jsonld, validate_tei
+
+STAGES = ("decode", "parse", "to_tei", "validate_tei", "to_jsonld", "validate_jsonld", "serialise_jsonld")
+
+
+def inputs(folder: Path | None, docs: int, size: int) -> list[bytes]:
+    if folder is not None:
+        return [p.read_bytes() for p in sorted(folder.rglob("*.txt"))[:docs]]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from throughput import make_corpus  # noqa: PLC0415 - the generator of the corpus runs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        make_corpus(Path(tmp), docs, size)
+        return [p.read_bytes() for p in sorted(Path(tmp).rglob("*.txt"))]
+
+
+def one_round(data: list[bytes]) -> tuple[float, dict[str, float]]:
+    clock = time.perf_counter
+    spent = dict.fromkeys(STAGES, 0.0)
+    start = clock()
+    for raw in data:
+        t0 = clock()
+        text = transcript_model.decode(raw, source="x")
+        t1 = clock()
+        t = transcript_model.parse(text, source="x")
+        t2 = clock()
+        tei = exporters.to_tei(t)
+        t3 = clock()
+        validate_tei(tei)
+        t4 = clock()
+        doc = exporters.to_jsonld(t)
+        t5 = clock()
+        validate_jsonld(doc)
+        t6 = clock()
+        serialise_jsonld(doc)
+        t7 = clock()
+        for stage, begin, end in zip(STAGES, (t0, t1, t2, t3, t4, t5, t6), (t1, t2, t3, t4, t5, t6, t7), strict=True):
+            spent[stage] += end - begin
+    return clock() - start, spent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--size", type=int, default=3648, help="bytes of each generated transcript")
+    parser.add_argument("--dir", type=Path, help="take the .txt files of this folder instead")
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args(argv)
+    load_converters()  # the validators, built once, as before a run forks
+    data = inputs(args.dir, args.docs, args.size)
+    if not data:
+        print("no transcripts", file=sys.stderr)
+        return 2
+    best_total, best = min((one_round(data) for _ in range(args.rounds)), key=lambda r: r[0])
+    print(f"{len(data)} transcripts, package {Path(transcript_model.__file__).parent.parent}")
+    for stage in STAGES:
+        print(f"{stage:18s} {1e6 * best[stage] / len(data):8.1f} µs")
+    print(f"{'all':18s} {1e6 * best_total / len(data):8.1f} µs  ({len(data) / best_total:.0f} documents/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
