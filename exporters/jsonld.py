@@ -17,7 +17,7 @@ from typing import Any
 from transcript_model import BlockKind, Paragraph, Person, Transcript, Turn, TurnKind
 from transcript_model import __version__ as tool_version
 from transcript_model.repairs import is_internal
-from transcript_model.source import pieces
+from transcript_model.source import piece_rows
 
 from .ids import Ids, turn_id
 from .resources import CONTEXT_IRI, TOOL_ID
@@ -122,17 +122,17 @@ def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
     out: list[JsonObject] = []
     label_turns = {(s.start, s.end): turn_id(i) for i, turn in enumerate(t.turns) if (s := turn.label_span) is not None}
     n = 0
-    for piece in pieces(t):
-        if piece.paragraph is not None:
-            out.append({"ref": "#" + ids.paragraphs[id(piece.paragraph)]})
-        elif piece.edit is not None:
-            out.append({"ref": "#" + ids.of_dropped(piece.edit)})
-        elif piece.block is not None and piece.block.kind is BlockKind.GAP:
-            out.append({"kind": "gap", "text": piece.original})
-        elif piece.block is not None:
+    for start, end, _, _, original, block, paragraph, edit in piece_rows(t):
+        if paragraph is not None:
+            out.append({"ref": "#" + ids.paragraphs[id(paragraph)]})
+        elif edit is not None:
+            out.append({"ref": "#" + ids.of_dropped(edit)})
+        elif block is not None and block.kind is BlockKind.GAP:
+            out.append({"kind": "gap", "text": original})
+        elif block is not None:
             n += 1
-            item: JsonObject = {"@id": f"#l{n}", "kind": piece.block.kind.value, "text": piece.original}
-            turn = label_turns.get((piece.span.start, piece.span.end))
+            item: JsonObject = {"@id": f"#l{n}", "kind": block.kind.value, "text": original}
+            turn = label_turns.get((start, end))
             if turn is not None:
                 item["turn"] = "#" + turn
             out.append(item)
@@ -142,12 +142,12 @@ def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
 def _diagnostics(t: Transcript, ids: Ids) -> list[JsonObject]:
     anchors: dict[tuple[int, int], str] = {}
     n = 0
-    for piece in pieces(t):
-        if piece.paragraph is not None:
-            anchors[(piece.span.start, piece.span.end)] = ids.paragraphs[id(piece.paragraph)]
-        elif piece.block is not None and piece.block.kind is not BlockKind.GAP:
+    for start, end, _, _, _, block, paragraph, _ in piece_rows(t):
+        if paragraph is not None:
+            anchors[(start, end)] = ids.paragraphs[id(paragraph)]
+        elif block is not None and block.kind is not BlockKind.GAP:
             n += 1
-            anchors.setdefault((piece.span.start, piece.span.end), f"l{n}")
+            anchors.setdefault((start, end), f"l{n}")
     out: list[JsonObject] = []
     for d in t.diagnostics:
         item: JsonObject = {"severity": d.severity.value, "code": d.code, "description": d.message}

@@ -27,7 +27,7 @@ from transcript_model import BlockKind, Edit, Incident, Paragraph, Person, Trans
 from transcript_model import __version__ as tool_version
 from transcript_model.reading import utf8_has_xml_forbidden
 from transcript_model.repairs import RULES, is_internal
-from transcript_model.source import pieces
+from transcript_model.source import piece_rows
 
 from .ids import Ids, turn_id
 from .resources import TOOL_ID
@@ -192,23 +192,23 @@ def _stand_off(t: Transcript, ids: Ids) -> str:
     n = 0
     # the ids are ours (``u1.p2``, ``e1``, ``l3``) and the block kinds a fixed vocabulary, with
     # nothing to escape: written directly (escaping every attribute was a fifth of the export)
-    for piece in pieces(t):
-        if piece.paragraph is not None:
-            ref = ids.paragraphs[id(piece.paragraph)]
+    for start, end, _, _, original, block, paragraph, edit in piece_rows(t):
+        if paragraph is not None:
+            ref = ids.paragraphs[id(paragraph)]
             layout.append(f'<ptr target="#{ref}"/>')
-            targets[(piece.span.start, piece.span.end)] = ref
-        elif piece.edit is not None:
-            layout.append(f'<ptr target="#{ids.of_dropped(piece.edit)}"/>')
-        elif piece.block is not None and piece.block.kind is BlockKind.GAP:
-            layout.append(_text(piece.original))
-        elif piece.block is not None:
+            targets[(start, end)] = ref
+        elif edit is not None:
+            layout.append(f'<ptr target="#{ids.of_dropped(edit)}"/>')
+        elif block is not None and block.kind is BlockKind.GAP:
+            layout.append(_text(original))
+        elif block is not None:
             n += 1
             corresp = ""
-            turn = label_turns.get((piece.span.start, piece.span.end)) if piece.block.kind is BlockKind.LABEL else None
+            turn = label_turns.get((start, end)) if block.kind is BlockKind.LABEL else None
             if turn is not None:
                 corresp = f' corresp="#{turn}"'
-            layout.append(f'<seg type="{piece.block.kind.value}" xml:id="l{n}"{corresp}>{_text(piece.original)}</seg>')
-            targets.setdefault((piece.span.start, piece.span.end), f"l{n}")
+            layout.append(f'<seg type="{block.kind.value}" xml:id="l{n}"{corresp}>{_text(original)}</seg>')
+            targets.setdefault((start, end), f"l{n}")
     # an empty piece of text still makes the seg <seg></seg>, as lxml wrote it
     children = [
         _mixed("seg", "".join(layout) if layout else None, ("type", "source-layout"), ("xml:space", "preserve"))

@@ -3,6 +3,7 @@ rebuilt from the model and from the TEI alone."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -138,3 +139,22 @@ def test_repair_quality_benchmark_targets() -> None:
         assert injected > 0, rule
         assert tp[rule] / made >= 0.99 if made else True, (rule, tp[rule], fp[rule])
         assert tp[rule] / injected >= 0.95, (rule, tp[rule], fn[rule])
+
+
+def test_the_pieces_of_a_transcript_are_its_source_in_order() -> None:
+    """pieces() and the rows the exports read are the same pieces, in source order, each a
+    layout block, a paragraph or a dropped paragraph, and together the source text."""
+    from transcript_model.source import piece_rows, pieces  # noqa: PLC0415
+
+    source = "Talks in Geneva\n\nQuestion: Why\n\nquestion: why now?\n\nJohn Smith: Because.\n\nBecause."
+    source += "\n\nJohn Smith: It is a long answer that\n\nit is a long answer that goes on."
+    t = transcript_model.parse(source)
+    assert t.repairs  # a dropped fragment, kept as an edit outside its host's span
+    found = pieces(t)
+    rows = piece_rows(t)
+    assert [(p.span, p.original, p.block, p.paragraph, p.edit) for p in found] == [r[3:] for r in rows]
+    assert all(sum(x is not None for x in (p.block, p.paragraph, p.edit)) == 1 for p in found)
+    assert any(p.edit is not None for p in found)
+    assert [p.span.start for p in found] == sorted(p.span.start for p in found)
+    assert "".join(p.original for p in found) == source
+    assert all(a.span.end == b.span.start for a, b in itertools.pairwise(found))

@@ -28,36 +28,59 @@ class Piece:
     edit: Edit | None = None
 
 
-class _Last:
-    """The last transcript's pieces: both exports of one transcript ask for them in turn.
-    One tuple, replaced whole, so threads never see a transcript with another's pieces."""
+PieceRow = tuple[int, int, int, Span, str, Block | None, Paragraph | None, Edit | None]
+"""A piece as a plain tuple: ``(start, end, order, span, original, block, paragraph, edit)``,
+``order`` its place among pieces of the same span (a layout block before a paragraph).
+Tuples sort in C on their first three items and cost a third of a :class:`Piece` to build:
+the exports, which read every piece of every document, read these."""
 
-    value: tuple[Transcript, tuple[Piece, ...]] | None = None
+
+class _Last:
+    """The last transcript's rows: both exports of one transcript ask for them in turn.
+    One tuple, replaced whole, so threads never see a transcript with another's rows."""
+
+    value: tuple[Transcript, list[PieceRow]] | None = None
+
+
+def piece_rows(t: Transcript) -> list[PieceRow]:
+    """Every piece of the source, in source order, as :data:`PieceRow` tuples (the same
+    pieces as :func:`pieces`; do not change the list: the last transcript's is kept)."""
+    last = _Last.value
+    if last is not None and last[0] is t:  # the model is frozen: same object, same pieces
+        return last[1]
+    rows: list[PieceRow] = [
+        (b.span.start, b.span.end, k, b.span, b.text, b, None, None) for k, b in enumerate(t.layout)
+    ]
+    order = len(rows)
+    for turn in t.turns:
+        for para in turn.paragraphs:
+            span = para.span
+            rows.append((span.start, span.end, order, span, original_text(para), None, para, None))
+            order += 1
+            for e in para.edits:
+                if not is_internal(e, para):
+                    span = e.source
+                    rows.append((span.start, span.end, order, span, e.original, None, None, e))
+                    order += 1
+    rows.sort()  # by start, end and order: the rest is never compared
+    _Last.value = (t, rows)
+    return rows
 
 
 def pieces(t: Transcript) -> tuple[Piece, ...]:
     """Every piece of the source, in source order."""
-    last = _Last.value
-    if last is not None and last[0] is t:  # the model is frozen: same object, same pieces
-        return last[1]
-    found: list[Piece] = [Piece(b.span, b.text, b) for b in t.layout]
-    for turn in t.turns:
-        for para in turn.paragraphs:
-            found.append(Piece(para.span, original_text(para), None, para))
-            if para.edits:
-                found.extend(Piece(e.source, e.original, None, None, e) for e in para.edits if not is_internal(e, para))
-    result = tuple(sorted(found, key=lambda p: (p.span.start, p.span.end)))
-    _Last.value = (t, result)
-    return result
+    return tuple(
+        Piece(span, original, block, paragraph, edit) for *_, span, original, block, paragraph, edit in piece_rows(t)
+    )
 
 
 def iter_source(t: Transcript) -> Iterator[str]:
     pos = 0
-    for piece in pieces(t):
-        if piece.span.start != pos:
-            raise ValueError(f"the transcript does not cover its source: piece at {piece.span.start}, expected {pos}")
-        yield piece.original
-        pos = piece.span.end
+    for start, end, _, _, original, *_ in piece_rows(t):
+        if start != pos:
+            raise ValueError(f"the transcript does not cover its source: piece at {start}, expected {pos}")
+        yield original
+        pos = end
 
 
 def source_text(t: Transcript) -> str:
