@@ -39,12 +39,12 @@ class _Last:
     """The last transcript's rows: both exports of one transcript ask for them in turn.
     One tuple, replaced whole, so threads never see a transcript with another's rows."""
 
-    value: tuple[Transcript, list[PieceRow]] | None = None
+    value: tuple[Transcript, tuple[PieceRow, ...]] | None = None
 
 
-def piece_rows(t: Transcript) -> list[PieceRow]:
+def piece_rows(t: Transcript) -> tuple[PieceRow, ...]:
     """Every piece of the source, in source order, as :data:`PieceRow` tuples (the same
-    pieces as :func:`pieces`; do not change the list: the last transcript's is kept)."""
+    pieces as :func:`pieces`)."""
     last = _Last.value
     if last is not None and last[0] is t:  # the model is frozen: same object, same pieces
         return last[1]
@@ -63,8 +63,9 @@ def piece_rows(t: Transcript) -> list[PieceRow]:
                     rows.append((span.start, span.end, order, span, e.original, None, None, e))
                     order += 1
     rows.sort()  # by start, end and order: the rest is never compared
-    _Last.value = (t, rows)
-    return rows
+    result = tuple(rows)
+    _Last.value = (t, result)
+    return result
 
 
 def pieces(t: Transcript) -> tuple[Piece, ...]:

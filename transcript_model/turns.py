@@ -44,7 +44,7 @@ def _incidents(
     text: str, vocab: Vocabulary, whole: re.Pattern[str] | None, inside: re.Pattern[str] | None
 ) -> tuple[Incident, ...]:
     """:func:`find_incidents`, given the vocabulary's joined patterns (looked up once per
-    document, not per paragraph)."""
+    turn, not per paragraph)."""
     if whole is None or whole.fullmatch(text.strip()):
         for pattern, kind in vocab.stage_paragraphs:
             if pattern.fullmatch(text.strip()):
