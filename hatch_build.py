@@ -1,12 +1,19 @@
-"""Hatchling build hook: compiles ``exporters/_rules.c``, the C verdict of our Schematron rules.
+"""Hatchling build hook: compiles the modules a document goes through (with mypyc) and
+``exporters/_rules.c``, the C verdict of our Schematron rules.
 
-The module is optional. Where it cannot be compiled (no C compiler or no Python headers), or
-with ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is built without it and ``transcript
-validate`` uses the Python verdict: the same answers, in about 40% more time over a corpus. An
-editable install puts the module beside its source, where the package is imported from.
+Both are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
+``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time
+(about a fifth more to convert a document, 40% more to validate a corpus).
 
-setuptools compiles it (it knows every platform's compiler and flags); lxml's headers give
-libxml2's node structures, which the module reads from the trees lxml builds.
+- mypyc compiles :data:`COMPILED`, the modules that parse a document and write its exports,
+  from the same typed source: a wheel holds each module's ``.py`` and its extension module,
+  which Python imports first. Not compiled: the model (its frozen dataclasses build faster
+  through :func:`transcript_model.model.quick_init` than through a compiled ``__init__``), and
+  the CLI, corpus and validation layers, which the tests patch and which wait on C libraries.
+  An editable install is not compiled, so that an edited ``.py`` file takes effect.
+- setuptools compiles ``_rules.c`` (it knows every platform's compiler and flags); lxml's
+  headers give libxml2's node structures, which the module reads from the trees lxml builds.
+  An editable install puts it beside its source, where the package is imported from.
 """
 
 from __future__ import annotations
@@ -19,20 +26,78 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
+# the modules mypyc compiles, in dependency order (tests/test_packaging.py checks that a CI
+# install has each of them compiled)
+COMPILED = [
+    "transcript_model/reading.py",
+    "transcript_model/blocks.py",
+    "transcript_model/dates.py",
+    "transcript_model/labels.py",
+    "transcript_model/people.py",
+    "transcript_model/profiles.py",
+    "transcript_model/layout.py",
+    "transcript_model/titles.py",
+    "transcript_model/repairs.py",
+    "transcript_model/turns.py",
+    "transcript_model/source.py",
+    "transcript_model/assemble.py",
+    "transcript_model/parsing.py",
+    "exporters/ids.py",
+    "exporters/tei.py",
+    "exporters/jsonld.py",
+]
+# mypyc puts its runtime and the shared code of the compiled modules in one extension module
+# beside the packages, named for this group: transcript_model__mypyc
+GROUP = "transcript_model"
+
+
+def _build(extensions: list[Any], work: Path) -> list[tuple[Path, str]]:
+    """Build ``extensions`` into ``work``; return each module's file and its path in a wheel."""
+    from setuptools import Distribution  # noqa: PLC0415 - a build requirement, needed only here
+    from setuptools.command.build_ext import build_ext  # noqa: PLC0415
+
+    command = build_ext(Distribution({"name": "transcript-model", "ext_modules": extensions}))
+    command.build_lib = str(work / "lib")
+    command.build_temp = str(work / "temp")
+    command.parallel = os.cpu_count() or 1
+    command.ensure_finalized()
+    command.run()
+    built = []
+    for ext in extensions:
+        path = Path(command.get_ext_fullpath(ext.name))
+        built.append((path, str(path.relative_to(work / "lib").as_posix())))
+    return built
+
+
+def compile_modules(root: Path, work: Path) -> list[tuple[Path, str]]:
+    """Compile :data:`COMPILED` with mypyc into ``work``; return the extension modules."""
+    from mypyc.build import mypycify  # noqa: PLC0415 - a build requirement, needed only here
+
+    here = os.getcwd()
+    os.chdir(root)  # mypy names the modules by their paths from the project's root
+    try:
+        # no config file: [tool.mypy] is for checking (strict, Python 3.10); compiling needs the
+        # running Python's version, and third-party packages absent from the build are Any
+        extensions = mypycify(
+            ["--config-file=", "--ignore-missing-imports", f"--cache-dir={work / 'cache'}", *COMPILED],
+            target_dir=str(work / "c"),
+            multi_file=True,
+            group_name=GROUP,
+            debug_level="0",
+        )
+    finally:
+        os.chdir(here)
+    return _build(extensions, work)
+
 
 def compile_rules(source: Path, work: Path) -> Path:
     """Compile ``source`` into ``work``; return the extension module's path."""
     import lxml  # noqa: PLC0415 - a build requirement, needed only here
-    from setuptools import Distribution, Extension  # noqa: PLC0415
-    from setuptools.command.build_ext import build_ext  # noqa: PLC0415
+    from setuptools import Extension  # noqa: PLC0415
 
     ext = Extension("exporters._rules", [str(source)], include_dirs=lxml.get_include())
-    command = build_ext(Distribution({"name": "transcript-model", "ext_modules": [ext]}))
-    command.build_lib = str(work / "lib")
-    command.build_temp = str(work / "temp")
-    command.ensure_finalized()
-    command.run()
-    return Path(command.get_ext_fullpath("exporters._rules"))
+    ((built, _),) = _build([ext], work)
+    return built
 
 
 class RulesBuildHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -43,7 +108,7 @@ class RulesBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         if self.target_name != "wheel":
             return
         if os.environ.get("TRANSCRIPT_MODEL_PURE_PYTHON"):
-            self.app.display_info("TRANSCRIPT_MODEL_PURE_PYTHON is set: exporters/_rules.c is not compiled")
+            self.app.display_info("TRANSCRIPT_MODEL_PURE_PYTHON is set: nothing is compiled")
             return
         self._work = tempfile.mkdtemp(prefix="transcript-model-build-")
         source = Path(self.root) / "exporters" / "_rules.c"
@@ -59,8 +124,22 @@ class RulesBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             shutil.copy2(built, source.parent / built.name)
         else:
             build_data["force_include"][str(built)] = f"exporters/{built.name}"
+            self._compile_modules(build_data)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
+
+    def _compile_modules(self, build_data: dict[str, Any]) -> None:
+        assert self._work is not None
+        try:
+            built = compile_modules(Path(self.root), Path(self._work) / "mypyc")
+        except (Exception, SystemExit) as exc:  # mypyc exits on a type error; a compiler may fail
+            self.app.display_warning(
+                f"mypyc could not compile the parser and exporters ({type(exc).__name__}: {exc}); "
+                "the package will run them as Python"
+            )
+            return
+        for path, name in built:
+            build_data["force_include"][str(path)] = name
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self._work is not None:

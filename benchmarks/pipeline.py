@@ -24,6 +24,7 @@ from pathlib import Path
 
 import exporters
 import transcript_model
+import transcript_model.parsing
 from exporters.corpus import load_converters, serialise_jsonld
 from exporters.validation import validate_jsonld, validate_tei
 
@@ -79,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         print("no transcripts", file=sys.stderr)
         return 2
     best_total, best = min((one_round(data) for _ in range(args.rounds)), key=lambda r: r[0])
-    print(f"{len(data)} transcripts, package {Path(transcript_model.__file__).parent.parent}")
+    compiled = "compiled" if not transcript_model.parsing.__file__.endswith(".py") else "as Python"
+    print(f"{len(data)} transcripts, package {Path(transcript_model.__file__).parent.parent} (parser {compiled})")
     for stage in STAGES:
         print(f"{stage:18s} {1e6 * best[stage] / len(data):8.1f} µs")
     print(f"{'all':18s} {1e6 * best_total / len(data):8.1f} µs  ({len(data) / best_total:.0f} documents/s)")

@@ -7,13 +7,14 @@ turn, ``u2.p3`` for its third paragraph, ``e1`` for the first paragraph a repair
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from transcript_model import Edit, Paragraph, Transcript
 from transcript_model.repairs import is_internal
 
 
 class _Last:
-    value: tuple[Transcript, Ids] | None = None
+    value: ClassVar[tuple[Transcript, Ids] | None] = None
 
 
 def turn_id(index: int) -> str:

@@ -55,7 +55,8 @@ class ExportError(ValueError):
 # whitespace inside it being text.
 
 _INDENT = ["\n" + "  " * depth for depth in range(64)]
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# a raw string: the regex engine reads the escapes (mypyc compiles no surrogates in literals)
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NOT_XML = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
 
 

@@ -4,11 +4,15 @@ finds its bundled schemas and context; and the layers import only downward."""
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.machinery
+import importlib.util
 import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from conftest import EXAMPLE, REPO
@@ -40,12 +44,50 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return whl
 
 
+def build_hook() -> ModuleType:
+    """``hatch_build.py``, the build hook, as a module (it names the modules mypyc compiles)."""
+    path = REPO / "hatch_build.py"
+    if not path.exists():
+        pytest.skip("not running from a source checkout")
+    spec = importlib.util.spec_from_file_location("hatch_build", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CI_ONLY = "checked on CI only (CI=true), where a C compiler and Python's headers are present"
+
+
 @pytest.mark.slow
 def test_wheel_contains_schemas_and_type_markers(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"exporters/schemas/{f}" for f in SCHEMA_FILES} <= names
     assert {"transcript_model/py.typed", "exporters/py.typed"} <= names
     assert not any(n.startswith(("tests/", "shared/")) for n in names)
+    # each compiled module keeps its source beside it
+    assert set(build_hook().COMPILED) <= names
+
+
+@pytest.mark.slow
+def test_wheel_holds_the_compiled_modules_on_ci(wheel: Path) -> None:
+    if not os.environ.get("CI"):
+        pytest.skip(CI_ONLY)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    compiled = {p.removesuffix(".py") + suffix for p in build_hook().COMPILED}
+    assert compiled | {"transcript_model__mypyc" + suffix, "exporters/_rules" + suffix} <= names
+
+
+def test_ci_runs_the_parser_and_exporters_compiled() -> None:
+    """On CI the package was just installed (not editable) from the repository: each module
+    mypyc compiles must be imported compiled, so that a broken build cannot fall back to
+    Python unseen (the tests then check the compiled modules)."""
+    if not os.environ.get("CI"):
+        pytest.skip(CI_ONLY)
+    for path in build_hook().COMPILED:
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        assert module.__file__ is not None and not module.__file__.endswith(".py"), module.__file__
 
 
 @pytest.mark.slow

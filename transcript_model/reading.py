@@ -34,7 +34,8 @@ def normalise_newlines(text: str) -> str:
     return text
 
 
-_XML_FORBIDDEN = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]+")
+# a raw string: the regex engine reads the escapes (mypyc compiles no surrogates in literals)
+_XML_FORBIDDEN = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]+")
 
 
 # the bytes of UTF-8 text that are characters _XML_FORBIDDEN finds: C0 controls (a byte below

@@ -624,7 +624,8 @@ def _ftfy() -> Callable[[str], str]:
     return functools.partial(ftfy.fix_text, config=config)
 
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# a raw string: the regex engine reads the escapes (mypyc compiles no surrogates in literals)
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SUSPECT = re.compile(r"[\u0080-\u00ff\u0100-\u017f\u0400-\u04ff\u2018-\u2122\ufffd]")
 
 

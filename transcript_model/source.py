@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .model import Block, Edit, Paragraph, Span, Transcript, quick_init
 from .repairs import is_internal, original_text
@@ -39,7 +40,7 @@ class _Last:
     """The last transcript's rows: both exports of one transcript ask for them in turn.
     One tuple, replaced whole, so threads never see a transcript with another's rows."""
 
-    value: tuple[Transcript, tuple[PieceRow, ...]] | None = None
+    value: ClassVar[tuple[Transcript, tuple[PieceRow, ...]] | None] = None
 
 
 def piece_rows(t: Transcript) -> tuple[PieceRow, ...]:
