@@ -43,11 +43,16 @@ class Label:
     end: int
 
 
+_NOT_WORD_OR_SPACE = re.compile(r"[^\w ]+")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[^\W\d_]{3,}\.\s")  # a word of three letters or more, a full stop, a space
+
+
 @functools.lru_cache(maxsize=4096)  # a transcript prints the same few labels again and again
 def label_key(text: str) -> str:
     """Casefolded label without a parenthetical note or punctuation: ``"Question (retranslated)"``
     → ``"question"``."""
-    return re.sub(r"[^\w ]+", "", _PAREN.sub("", text)).strip().casefold()
+    return _NOT_WORD_OR_SPACE.sub("", _PAREN.sub("", text)).strip().casefold()
 
 
 def strip_hover_card(text: str) -> str:
@@ -135,7 +140,7 @@ def _is_label(text: str, vocab: Vocabulary, known_names: frozenset[str]) -> bool
     if _INITIALS.match(name):  # В.Путин, V.Putin, A. Smith
         return True
     if all(_UPPER_TOKEN.match(t) for t in tokens) and len(tokens) <= 6 and any(len(t.strip(".,")) > 1 for t in tokens):
-        return not re.search(r"\d", name)  # MS. PSAKI, SENIOR ADMINISTRATION OFFICIAL
+        return not _DIGIT.search(name)  # MS. PSAKI, SENIOR ADMINISTRATION OFFICIAL
     if len(tokens) == 1:
         return name in known_names
     if len(tokens) > 20 or not _capitalised(tokens[-1]):
@@ -149,4 +154,4 @@ def _is_label(text: str, vocab: Vocabulary, known_names: frozenset[str]) -> bool
             continue
         return False
     # sentence punctuation inside a label means it is a sentence, not a name ("Yes. Mr Smith")
-    return not re.search(r"[^\W\d_]{3,}\.\s", name)
+    return not _SENTENCE_END.search(name)

@@ -119,8 +119,20 @@ def _place_text(raw: RawBlock) -> str | None:
     return ", ".join(lines)
 
 
+_NON_WORD = re.compile(r"\W+")
+_FIRST_WORD = re.compile(r"\S+\s+")
+_END_PREFIX = re.compile(r"^END\s+")
+_TRAILER_CHROME = re.compile(r"(?:Статус материала|Дата публикации|Ссылка на материал|Publication status)")
+_EMBEDDED_URL = re.compile(r"(?:Ссылка на материал|Link to material|Permalink):\s*(\S+)")
+
+
+_WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"[^\s,]+,?")
+_STARS = re.compile(r"\*\s\*\s\*")
+
+
 def _normalised(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return _NON_WORD.sub(" ", text).strip().casefold()
 
 
 def _same_as_title(text: str, title: str | None) -> bool:
@@ -188,7 +200,7 @@ def split_one_line(raw: list[RawBlock], profile: Profile) -> list[RawBlock]:
         date = _ONE_LINE_DATE.search(text, 0, 3000)
         if date is not None:
             pre_start = 0
-            first = re.match(r"\S+\s+", text)
+            first = _FIRST_WORD.match(text)
             if first and is_chrome(first.group().strip(), profile):
                 out.append(_sub(block, 0, len(first.group().strip())) or block)
                 pre_start = first.end()
@@ -228,7 +240,7 @@ def split_one_line(raw: list[RawBlock], profile: Profile) -> list[RawBlock]:
 
 def _title_in(pre: str, text: str, after: int) -> tuple[int, int | None]:
     """Length of the headline at the start of ``pre`` and where the page repeats it."""
-    words = list(re.finditer(r"\S+", pre))
+    words = list(_WORD.finditer(pre))
     window = text[after : after + 400]
     for n in range(len(words), 1, -1):
         candidate = pre[: words[n - 1].end()]
@@ -254,7 +266,7 @@ def _place_end(text: str, after: int, repeat_at: int | None, profile: Profile) -
     if stops:
         return min(stops)
     # else: capitalised words, up to the one that opens a phrase (followed by a lower-case word)
-    tokens = list(re.finditer(r"[^\s,]+,?", text[after:limit]))
+    tokens = list(_TOKEN.finditer(text[after:limit]))
     end = after
     for i, tok in enumerate(tokens):
         word = tok.group().rstrip(",")
@@ -273,7 +285,7 @@ def _split_turns(block: RawBlock, start: int, end: int, profile: Profile) -> lis
     cuts = [start]
     if profile.inline_label is not None:
         cuts += [m.start("label") for m in profile.inline_label.finditer(block.text, start, end)]
-    for m in re.finditer(r"\*\s\*\s\*", block.text[start:end]):
+    for m in _STARS.finditer(block.text[start:end]):
         cuts += [start + m.start(), start + m.end()]
     bounds = [*sorted(set(cuts)), end]
     return [p for a, b in itertools.pairwise(bounds) if (p := _sub(block, a, b)) is not None]
@@ -494,7 +506,7 @@ def _read_trailer(raw: Sequence[RawBlock], profile: Profile, lay: Layout) -> int
         b = raw[end - 1]
         text = b.text.strip().strip("*_ ")
         url = url_of(text)
-        line = parse_date_line(re.sub(r"^END\s+", "", text))
+        line = parse_date_line(_END_PREFIX.sub("", text))
         if url is not None:
             lay.source_url = lay.source_url or url
             lay.mark(BlockKind.TRAILER, b)
@@ -513,11 +525,11 @@ def _read_trailer(raw: Sequence[RawBlock], profile: Profile, lay: Layout) -> int
 
 
 def _trailer_chrome(text: str) -> bool:
-    return bool(re.search(r"(?:Статус материала|Дата публикации|Ссылка на материал|Publication status)", text))
+    return bool(_TRAILER_CHROME.search(text))
 
 
 def _embedded_url(text: str) -> str | None:
-    m = re.search(r"(?:Ссылка на материал|Link to material|Permalink):\s*(\S+)", text)
+    m = _EMBEDDED_URL.search(text)
     if m is None:
         return None
     url = m.group(1).rstrip(".,;")

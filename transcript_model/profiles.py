@@ -411,11 +411,14 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
 _SIGNATURE_WINDOW = 3000
 
 
+_SCHEME = re.compile(r"^[a-z]+://")
+
+
 def profile_for_url(url: str | None) -> Profile | None:
     """The profile whose host serves ``url``, if any."""
     if not url:
         return None
-    host = re.sub(r"^[a-z]+://", "", url.strip().lower()).split("/")[0]
+    host = _SCHEME.sub("", url.strip().lower()).split("/")[0]
     for profile in PROFILES.values():
         if host in profile.hosts:
             return profile

@@ -82,9 +82,14 @@ def split_date_place(title: str) -> tuple[str, str | None, dt.date | None]:
     return head.rstrip(" ,"), place, date
 
 
+_DATE_AND_PLACE = re.compile(rf"(?:(?P<before>{_PLACE}),\s*)?(?:{DATE_RX})(?:,\s*(?P<after>{_PLACE}))?", re.I)
+_ROLE_WORD = re.compile(r"[\w-]+")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+
+
 def _date_and_place(inner: str) -> tuple[str | None, dt.date] | None:
     """``"Moscow, February 9, 2026"``, ``"March 4, 2026, Moscow"`` or ``"25 February 2026"``."""
-    m = re.fullmatch(rf"(?:(?P<before>{_PLACE}),\s*)?(?:{DATE_RX})(?:,\s*(?P<after>{_PLACE}))?", inner.strip(), re.I)
+    m = _DATE_AND_PLACE.fullmatch(inner.strip())
     if m is None:
         return None
     date = date_from(m)
@@ -207,7 +212,7 @@ def name_comma_role(line: str, vocab: Vocabulary) -> PersonRef | None:
     m = _NAME_COMMA_ROLE.fullmatch(line.strip())
     if m is None:
         return None
-    role_words = [w.casefold() for w in re.findall(r"[\w-]+", m["role"])]
+    role_words = [w.casefold() for w in _ROLE_WORD.findall(m["role"])]
     if not any(w in vocab.role_words for w in role_words):
         return None
     return PersonRef(m["name"], m["role"], None)
@@ -236,7 +241,7 @@ def parse_title(title: str, vocab: Vocabulary) -> TitleInfo:
             author = split_person(possessive["who"], vocab)
         elif (by := _BY_PHRASE.match(after)) is not None and " and " not in by["who"]:
             # "Briefing by Foreign Ministry Spokeswoman Maria Zakharova, Moscow, ..."
-            author = split_person(re.sub(r"^(?:a|an|the)\s+", "", by["who"], flags=re.I), vocab)
+            author = split_person(_ARTICLE.sub("", by["who"]), vocab)
             occasion = after[by.end("who") :].strip(" ,") or None
     mentioned = tuple(ref for ref in find_people(head, vocab) if author is None or ref.name != author.name)
     return TitleInfo(author, genre, occasion, place, date, mentioned)
