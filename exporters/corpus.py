@@ -498,7 +498,7 @@ def _convert_task(item: tuple[str, str | None]) -> FileResult:
     written: list[str] = []
     for suffix, payload in outputs:
         target = Path(str(base) + suffix)
-        if os.path.exists(target) and str(target) in inputs:
+        if str(target) in inputs and os.path.exists(target):  # asked without a stat first
             issues.append(read_issue(f"{target}: refusing to overwrite an input file"))
             status = "error"
             continue
