@@ -482,3 +482,52 @@ def test_tei_all_loads_once_for_a_parallel_run(capsys: pytest.CaptureFixture[str
     code, stdout, err = run(capsys, "validate", "--tei-all", str(TEI_ALL), "--also-ours", str(out), "-j", "2")
     assert code == 0 and stdout.count(": valid") == 5
     assert err.count("loading") == 1 and "once for the whole run" in err
+
+
+def _thresholds(item: tuple[str, str | None]) -> corpus.FileResult:
+    """A task that reports the garbage collector's thresholds where it runs."""
+    import gc  # noqa: PLC0415
+
+    return corpus.FileResult(item[0], "valid", outputs=[repr(gc.get_threshold())])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_runs_collect_garbage_less_often_and_restore_the_thresholds(jobs: int) -> None:
+    """In a run (in process or in forked workers) the cyclic collector runs at
+    RUN_GC_THRESHOLDS; the caller's thresholds come back afterwards, also when the caller
+    stops reading the results early."""
+    import gc  # noqa: PLC0415
+
+    before = gc.get_threshold()
+    assert before != corpus.RUN_GC_THRESHOLDS
+    items = [(f"f{k}", None) for k in range(20)]
+    seen = {r.outputs[0] for r in corpus.run_parallel(_thresholds, items, jobs, {}, len(items))}
+    assert seen == {repr(corpus.RUN_GC_THRESHOLDS)}
+    assert gc.get_threshold() == before
+    results = corpus.run_parallel(_thresholds, items, jobs, {}, len(items))
+    next(results)
+    assert gc.get_threshold() == corpus.RUN_GC_THRESHOLDS
+    results.close()  # a caller interrupted (KeyboardInterrupt) closes the generator
+    assert gc.get_threshold() == before
+
+
+def test_a_run_leaves_no_reference_cycles_per_document(tmp_path: Path) -> None:
+    """What converting a document leaves is freed by reference counting: collecting less
+    often keeps nothing alive longer (a closure in a compiled repair rule once held a
+    document's paragraphs in a cycle)."""
+    import gc  # noqa: PLC0415
+
+    opts = corpus.ConvertOptions(outdir=str(tmp_path))
+    data = EXAMPLE.read_bytes()
+    corpus.load_converters()
+    corpus.convert_bytes("a.txt", data, opts)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(5):
+            outputs, _, status = corpus.convert_bytes("a.txt", data, opts)
+            assert status == "valid" and len(outputs) == 2
+        left = gc.collect()
+    finally:
+        gc.enable()
+    assert left == 0

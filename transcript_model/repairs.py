@@ -432,6 +432,15 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text)).casefold()
 
 
+def _norm_of(paragraphs: list[Paragraph], norms: dict[int, str], k: int) -> str:
+    """The folded words of ``paragraphs[k]``, kept in ``norms`` (a function of its own, not a
+    closure: compiled, a closure and its frame refer to each other, and every paragraph it
+    saw would wait for the cyclic collector)."""
+    if k not in norms:
+        norms[k] = _norm(paragraphs[k].text)
+    return norms[k]
+
+
 def repeated_paragraph(
     paragraphs: Sequence[Paragraph], ctx: RuleContext
 ) -> tuple[tuple[Paragraph, ...], tuple[Repair, ...]]:
@@ -449,12 +458,6 @@ def repeated_paragraph(
     """
     out: list[Paragraph] = []
     norms: dict[int, str] = {}  # computed only for paragraphs a candidate is compared with
-
-    def norm_of(k: int) -> str:
-        if k not in norms:
-            norms[k] = _norm(out[k].text)
-        return norms[k]
-
     repairs: list[Repair] = []
     for para in paragraphs:
         candidate = (
@@ -467,7 +470,7 @@ def repeated_paragraph(
         repeats = (
             candidate
             and norm.count(" ") + 1 >= _MIN_REPEAT_WORDS
-            and any(norm in norm_of(k) for k in range(max(0, len(out) - _REPEAT_WINDOW), len(out)))
+            and any(norm in _norm_of(out, norms, k) for k in range(max(0, len(out) - _REPEAT_WINDOW), len(out)))
         )
         if not repeats:
             if norm:  # the next paragraphs compare with it: fold it once
