@@ -3,14 +3,15 @@
 
 Both are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
 ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time
-(about a fifth more to convert a document, 40% more to validate a corpus).
+(15 to 20% more to convert a document, 40% more to validate a corpus).
 
 - mypyc compiles :data:`COMPILED`, the modules that parse a document and write its exports,
   from the same typed source: a wheel holds each module's ``.py`` and its extension module,
   which Python imports first. Not compiled: the model (its frozen dataclasses build faster
   through :func:`transcript_model.model.quick_init` than through a compiled ``__init__``), and
   the CLI, corpus and validation layers, which the tests patch and which wait on C libraries.
-  An editable install is not compiled, so that an edited ``.py`` file takes effect.
+  An editable install is not compiled, so that an edited ``.py`` file takes effect. Compiling
+  takes about 30 s (the modules' C files are compiled in parallel).
 - setuptools compiles ``_rules.c`` (it knows every platform's compiler and flags); lxml's
   headers give libxml2's node structures, which the module reads from the trees lxml builds.
   An editable install puts it beside its source, where the package is imported from.
