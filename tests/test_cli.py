@@ -209,3 +209,21 @@ def test_inputs_are_decided_without_listing_them(tmp_path: Path) -> None:
     assert str(tmp_path / "in" / "a.tei.xml") not in inputs  # does not match the globs
     assert str(tmp_path / "other.txt") not in inputs  # outside the folders given
     assert str(tmp_path / "in-sibling" / "a.txt") not in inputs  # a prefix is not a parent
+
+
+def test_version_says_how_the_installation_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import transcript_model  # noqa: PLC0415
+    import transcript_model.parsing  # noqa: PLC0415
+    from exporters import validation  # noqa: PLC0415
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    line = capsys.readouterr().out.strip()
+    compiled = not (transcript_model.parsing.__file__ or "").endswith(".py")
+    expected = (
+        f"transcript-model {transcript_model.__version__} "
+        f"(parser and exporters {'compiled' if compiled else 'as Python'}, "
+        f"{'C' if validation._native_rules is not None else 'Python'} verdict of the rules)"
+    )
+    assert line == expected
