@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, SHARED
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -415,7 +415,7 @@ def _tree_mutations(data: bytes, make: Callable[[], etree._ElementTree] | None =
 @functools.cache
 def _transcripts_for_rules() -> list[transcript_model.Transcript]:
     docs = [transcript_model.parse(t) for t in [EXAMPLE.read_text(), *WRITTEN]]
-    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    corpus = SHARED / "corpus"  # ../shared or $TRANSCRIPT_SHARED, as every test reads it
     for path in sorted(corpus.glob("*/*.txt"))[:12] if corpus.is_dir() else []:
         docs.append(transcript_model.read(path))
     return docs
