@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from typing import Any
+from typing import Any, Final
 
 from transcript_model import BlockKind, Paragraph, Person, Transcript, Turn, TurnKind
 from transcript_model import __version__ as tool_version
@@ -52,7 +52,7 @@ def _person(p: Person) -> JsonObject:
     return node
 
 
-_TYPES = {TurnKind.QUESTION: "Question", TurnKind.ANSWER: "Answer"}
+_TYPES: Final = {TurnKind.QUESTION: "Question", TurnKind.ANSWER: "Answer"}
 
 
 def to_jsonld(t: Transcript) -> JsonObject:

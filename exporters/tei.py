@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
+from typing import Final
 
 from lxml import etree
 
@@ -33,10 +34,10 @@ from .ids import Ids, turn_id
 from .resources import TOOL_ID
 from .validation import parse_xml
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-_XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian"}
+TEI_NS: Final = "http://www.tei-c.org/ns/1.0"
+XML_NS: Final = "http://www.w3.org/XML/1998/namespace"
+_XML_DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+LANGUAGE_NAMES: Final = {"en": "English", "ru": "Russian"}
 
 
 class ExportError(ValueError):
@@ -54,10 +55,10 @@ class ExportError(ValueError):
 # two spaces a level; an element that holds text ("mixed": seg, p, note...) is written as is,
 # whitespace inside it being text.
 
-_INDENT = ["\n" + "  " * depth for depth in range(64)]
+_INDENT: Final = ["\n" + "  " * depth for depth in range(64)]
 # a raw string: the regex engine reads the escapes (mypyc compiles no surrogates in literals)
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_NOT_XML = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
+_XML_FORBIDDEN: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML: Final = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
 
 
 def _text(s: str) -> str:
@@ -73,10 +74,10 @@ def _text(s: str) -> str:
     return s
 
 
-_ATTRIBUTE_ESCAPES = str.maketrans(
+_ATTRIBUTE_ESCAPES: Final = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 )
-_ATTRIBUTE_SPECIALS = re.compile('[&<>"\n\r\t]')
+_ATTRIBUTE_SPECIALS: Final = re.compile('[&<>"\n\r\t]')
 
 
 def _attrs(attrs: Iterable[tuple[str, str]]) -> str:
@@ -364,7 +365,7 @@ def _person(p: Person) -> str:
     return _box(5, "person", children, *attrs)
 
 
-_INCIDENT_ELEMENTS = {"vocal": "vocal", "kinesic": "kinesic", "incident": "incident"}
+_INCIDENT_ELEMENTS: Final = {"vocal": "vocal", "kinesic": "kinesic", "incident": "incident"}
 
 
 def _fill_paragraph(para: Paragraph, t: Transcript, ids: Ids) -> str:

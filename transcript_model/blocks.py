@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .model import Span, quick_init
 
-_BLANK_RUN = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_BLANK_RUN: Final = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 
 @quick_init

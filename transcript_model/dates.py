@@ -16,10 +16,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Final
 
-_EN = "january february march april may june july august september october november december".split()
-_RU_GEN = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
-_RU_NOM = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split()
+_EN: Final = "january february march april may june july august september october november december".split()
+_RU_GEN: Final = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+_RU_NOM: Final = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split()
 
 MONTHS: Mapping[str, int] = MappingProxyType(
     {n: i + 1 for i, n in enumerate(_EN)}
@@ -58,23 +59,23 @@ ZONES: Mapping[str, int] = MappingProxyType(
 )
 """Zone abbreviations printed after times → offset from UTC in minutes."""
 
-_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH_YEAR = rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_RX})\.?,?\s+(?P<y1>\d{{4}})(?:\s*(?:года|г\.))?"
-_MONTH_DAY_YEAR = rf"(?P<m2>{_MONTH_RX})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})"
-_NUMERIC = r"(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>\d{4})"
-_ISO = r"(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
-DATE_RX = rf"(?:{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}|{_NUMERIC}|{_ISO})"
-TIME_RX = (
+_MONTH_RX: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH_YEAR: Final = rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_RX})\.?,?\s+(?P<y1>\d{{4}})(?:\s*(?:года|г\.))?"
+_MONTH_DAY_YEAR: Final = rf"(?P<m2>{_MONTH_RX})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})"
+_NUMERIC: Final = r"(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>\d{4})"
+_ISO: Final = r"(?P<y4>\d{4})-(?P<m4>\d{2})-(?P<d4>\d{2})"
+DATE_RX: Final = rf"(?:{_DAY_MONTH_YEAR}|{_MONTH_DAY_YEAR}|{_NUMERIC}|{_ISO})"
+TIME_RX: Final = (
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
     r"(?:\s+(?P<zone>[A-Z]{2,4}))?(?![\w:])"
 )
-_DATE_LINE = re.compile(rf"(?:{DATE_RX})(?:,?\s*(?:{TIME_RX}))?\.?", re.IGNORECASE)
-_TIME_LINE = re.compile(rf"{TIME_RX}\.?")
+_DATE_LINE: Final = re.compile(rf"(?:{DATE_RX})(?:,?\s*(?:{TIME_RX}))?\.?", re.IGNORECASE)
+_TIME_LINE: Final = re.compile(rf"{TIME_RX}\.?")
 # what both lines open with: a digit (a day, a year, an hour) or a month's first letter. Asked
 # first, it turns most paragraphs away in one step; the line pattern tried its forty month
 # names at the start of each (0.5 µs a paragraph, this 0.1)
-_DATE_LINE_START = re.compile(rf"\d|{'|'.join(sorted({m[0] for m in MONTHS}))}", re.IGNORECASE)
-_DATE_SEARCH = re.compile(rf"(?<![\w.]){DATE_RX}(?!\w)", re.IGNORECASE)
+_DATE_LINE_START: Final = re.compile(rf"\d|{'|'.join(sorted({m[0] for m in MONTHS}))}", re.IGNORECASE)
+_DATE_SEARCH: Final = re.compile(rf"(?<![\w.]){DATE_RX}(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

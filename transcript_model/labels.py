@@ -13,18 +13,19 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .profiles import Vocabulary
 
-_LABEL = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,199}?)[*_]{0,2}[ \t\u00a0]*:[*_]{0,2}(?:[ \t\u00a0]+|\n|$)")
-_Q_LABEL = re.compile(r"(?P<label>Q)(?:[ \t\u00a0]*[:.][ \t\u00a0]+|[ \t\u00a0]{2,}|[ \t\u00a0](?=[A-Z(“\"]))")
-_PAREN = re.compile(r"\s*\([^()]{1,40}\)\s*$")
-_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*,?$")
-_INITIALS = re.compile(r"^(?:[^\W\d_]\.\s?){1,2}[^\W\d_][\w’'-]+$")
-_UPPER_TOKEN = re.compile(r"^[^\W\d_a-zа-яё][^\Wa-zа-яё]*[.,]?$")
+_LABEL: Final = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,199}?)[*_]{0,2}[ \t\u00a0]*:[*_]{0,2}(?:[ \t\u00a0]+|\n|$)")
+_Q_LABEL: Final = re.compile(r"(?P<label>Q)(?:[ \t\u00a0]*[:.][ \t\u00a0]+|[ \t\u00a0]{2,}|[ \t\u00a0](?=[A-Z(“\"]))")
+_PAREN: Final = re.compile(r"\s*\([^()]{1,40}\)\s*$")
+_TOKEN: Final = re.compile(r"^[^\W\d_][\w.'’-]*,?$")
+_INITIALS: Final = re.compile(r"^(?:[^\W\d_]\.\s?){1,2}[^\W\d_][\w’'-]+$")
+_UPPER_TOKEN: Final = re.compile(r"^[^\W\d_a-zа-яё][^\Wa-zа-яё]*[.,]?$")
 # "Sergei Shoigu Shoigu SergeiDefence Minister": the name again, surname first, with the
 # card's job title glued on.
-_HOVER_CARD = re.compile(
+_HOVER_CARD: Final = re.compile(
     r"(?P<name>\b(?P<first>[^\W\d_][\w'-]+)(?: [^\W\d_][\w'-]+)*? (?P<last>[^\W\d_][\w'-]+)) (?P=last) (?P=first)"
 )
 
@@ -43,9 +44,9 @@ class Label:
     end: int
 
 
-_NOT_WORD_OR_SPACE = re.compile(r"[^\w ]+")
-_DIGIT = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"[^\W\d_]{3,}\.\s")  # a word of three letters or more, a full stop, a space
+_NOT_WORD_OR_SPACE: Final = re.compile(r"[^\w ]+")
+_DIGIT: Final = re.compile(r"\d")
+_SENTENCE_END: Final = re.compile(r"[^\W\d_]{3,}\.\s")  # a word of three letters or more, a full stop, a space
 
 
 @functools.lru_cache(maxsize=4096)  # a transcript prints the same few labels again and again

@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from .blocks import RawBlock
 from .dates import DATE_RX, TIME_RX, DateLine, looks_like_date_line, parse_date_line
@@ -20,11 +21,11 @@ from .labels import find_label
 from .model import Block, BlockKind, Diagnostic, Severity, Span
 from .profiles import Profile
 
-_URL_LINE = re.compile(r"(?:(?:Source|Ссылка на материал|URL|Link):\s*)?(?P<url>(?:https?://|www\.)[^\s<>\"]+)")
-_HEADER_ZONE = 14
-_MAX_TITLE_CHARS = 300
-_MAX_TITLE_WORDS = 45
-_SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*$")
+_URL_LINE: Final = re.compile(r"(?:(?:Source|Ссылка на материал|URL|Link):\s*)?(?P<url>(?:https?://|www\.)[^\s<>\"]+)")
+_HEADER_ZONE: Final = 14
+_MAX_TITLE_CHARS: Final = 300
+_MAX_TITLE_WORDS: Final = 45
+_SENTENCE_END: Final = re.compile(r"[.!?…][\"'”»)]*$")
 
 
 @dataclass(slots=True)
@@ -73,7 +74,9 @@ def is_chrome(text: str, profile: Profile) -> bool:
     return False
 
 
-_URI = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#](?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?")
+_URI: Final = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#](?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?"
+)
 
 
 def valid_url(url: str | None) -> str | None:
@@ -119,16 +122,16 @@ def _place_text(raw: RawBlock) -> str | None:
     return ", ".join(lines)
 
 
-_NON_WORD = re.compile(r"\W+")
-_FIRST_WORD = re.compile(r"\S+\s+")
-_END_PREFIX = re.compile(r"^END\s+")
-_TRAILER_CHROME = re.compile(r"(?:Статус материала|Дата публикации|Ссылка на материал|Publication status)")
-_EMBEDDED_URL = re.compile(r"(?:Ссылка на материал|Link to material|Permalink):\s*(\S+)")
+_NON_WORD: Final = re.compile(r"\W+")
+_FIRST_WORD: Final = re.compile(r"\S+\s+")
+_END_PREFIX: Final = re.compile(r"^END\s+")
+_TRAILER_CHROME: Final = re.compile(r"(?:Статус материала|Дата публикации|Ссылка на материал|Publication status)")
+_EMBEDDED_URL: Final = re.compile(r"(?:Ссылка на материал|Link to material|Permalink):\s*(\S+)")
 
 
-_WORD = re.compile(r"\S+")
-_TOKEN = re.compile(r"[^\s,]+,?")
-_STARS = re.compile(r"\*\s\*\s\*")
+_WORD: Final = re.compile(r"\S+")
+_TOKEN: Final = re.compile(r"[^\s,]+,?")
+_STARS: Final = re.compile(r"\*\s\*\s\*")
 
 
 def _normalised(text: str) -> str:
@@ -176,8 +179,8 @@ def _sub(block: RawBlock, start: int, end: int) -> RawBlock | None:
     return RawBlock(piece, Span(s, s + len(piece)), block.line)
 
 
-_ONE_LINE_DATE = re.compile(rf"(?:{DATE_RX})\s*,?\s*(?:{TIME_RX})", re.IGNORECASE)
-_RU_FUNCTION_WORDS = frozenset(
+_ONE_LINE_DATE: Final = re.compile(rf"(?:{DATE_RX})\s*,?\s*(?:{TIME_RX})", re.IGNORECASE)
+_RU_FUNCTION_WORDS: Final = frozenset(
     "в во на с со по о об к у из за для при после накануне перед и а но глава президент владимир".split()
 )
 
@@ -402,7 +405,7 @@ def read_layout(
     return lay
 
 
-_TOC = re.compile(r"table of contents|contents|содержание", re.IGNORECASE)
+_TOC: Final = re.compile(r"table of contents|contents|содержание", re.IGNORECASE)
 
 
 def _toc_entry(b: RawBlock) -> bool:

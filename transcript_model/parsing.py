@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Sequence
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from .blocks import split_blocks
@@ -29,10 +30,10 @@ from .webpage import looks_like_html, render
 
 __all__ = ["detect_language", "parse", "person_id"]
 
-_LANGUAGE_SAMPLE = 4000
-_WORDS = re.compile(r"\w+(?:-\w+)+|\w+")
-_HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n")
-_LINE_END_SPLIT = re.compile(r"\b\w+-[ \t]*\n[ \t]*\w+")
+_LANGUAGE_SAMPLE: Final = 4000
+_WORDS: Final = re.compile(r"\w+(?:-\w+)+|\w+")
+_HYPHEN_AT_LINE_END: Final = re.compile(r"-[ \t]*\n")
+_LINE_END_SPLIT: Final = re.compile(r"\b\w+-[ \t]*\n[ \t]*\w+")
 
 
 def parse(
@@ -228,8 +229,8 @@ def complete_layout(source: str, blocks: Sequence[Block], turns: Sequence[Turn])
     return tuple(sorted(out, key=lambda b: (b.span.start, b.span.end)))
 
 
-_NOT_LATIN = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
-_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # UTF-8's first byte of U+0400 to U+04FF
+_NOT_LATIN: Final = bytes(b for b in range(256) if not (0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A))
+_CYRILLIC_LEADS: Final = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # UTF-8's first byte of U+0400 to U+04FF
 
 
 def detect_language(text: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Final
 
 from .labels import Label, label_key
 from .model import Person, TurnKind
@@ -18,12 +19,12 @@ from .titles import PersonRef, TitleInfo, split_person
 
 # letters XML 1.0 (4th edition, which libxml2 follows) accepts in names, lower case:
 # Latin-1 and Latin Extended-A, Greek, Cyrillic
-_ID_UNSAFE = re.compile(
+_ID_UNSAFE: Final = re.compile(
     r"[^a-z0-9\u00df-\u00f6\u00f8-\u00ff\u0101-\u0131\u0135-\u013e\u0142-\u0148\u014b-\u017e"
     r"\u03ac-\u03ce\u0430-\u044f\u0451-\u045c\u045e\u045f]+"
 )
-_RESERVED = re.compile(r"(?:u\d+(?:\.p\d+)?|e\d+|l\d+|kind\..*|rule\..*)")
-_INITIAL_SURNAME = re.compile(r"^(?P<initials>(?:[^\W\d_]\.\s?){1,2})(?P<surname>[^\W\d_][\w’'-]+)$")
+_RESERVED: Final = re.compile(r"(?:u\d+(?:\.p\d+)?|e\d+|l\d+|kind\..*|rule\..*)")
+_INITIAL_SURNAME: Final = re.compile(r"^(?P<initials>(?:[^\W\d_]\.\s?){1,2})(?P<surname>[^\W\d_][\w’'-]+)$")
 
 
 def person_id(name: str) -> str:

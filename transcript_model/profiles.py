@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Final
 
 from .model import TurnKind
 
@@ -81,7 +82,7 @@ _GENRES: tuple[tuple[str, str], ...] = (
     (r"\bcomment\b|\bкомментари[йя]\b", "comment"),
 )
 
-_ROLE_WORDS = frozenset(
+_ROLE_WORDS: Final = frozenset(
     """
     acting adviser advisor affairs aide ambassador anchor assistant cabinet chair chairman chairwoman
     chancellor chief commissioner communications council councillor councilor defence defense
@@ -124,8 +125,8 @@ _COUNTRIES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-_QUESTIONER = AnonymousLabel("questioner", TurnKind.QUESTION, "questioner")
-_AUDIENCE = AnonymousLabel("audience", TurnKind.STATEMENT, "audience")
+_QUESTIONER: Final = AnonymousLabel("questioner", TurnKind.QUESTION, "questioner")
+_AUDIENCE: Final = AnonymousLabel("audience", TurnKind.STATEMENT, "audience")
 _ANONYMOUS: Mapping[str, AnonymousLabel] = MappingProxyType(
     {
         "question": _QUESTIONER,
@@ -149,7 +150,7 @@ _ANONYMOUS: Mapping[str, AnonymousLabel] = MappingProxyType(
     }
 )
 
-_STAGE = _compile(
+_STAGE: Final = _compile(
     (
         (r"\((?:laughter|laughs|laughing)[^()]{0,30}\)", "vocal"),
         (r"\((?:applause|aplause)[^()]{0,30}\)", "kinesic"),
@@ -164,7 +165,7 @@ _STAGE = _compile(
         (r"\((?:неразборчиво|говорит не в микрофон)[^()]{0,30}\)", "incident"),
     )
 )
-_STAGE_PARAGRAPHS = _compile(
+_STAGE_PARAGRAPHS: Final = _compile(
     (
         (r"(?:remark|comment|question|voice|noise|shouting)s? from the (?:audience|floor|hall)\.?", "incident"),
         (r"(?:реплика|вопрос|голос) из зала\.?", "incident"),
@@ -177,7 +178,7 @@ _STAGE_PARAGRAPHS = _compile(
     )
 )
 
-VOCABULARY = Vocabulary(
+VOCABULARY: Final = Vocabulary(
     genres=_compile(_GENRES),
     role_words=_ROLE_WORDS,
     name_particles=frozenset({"of", "the", "for", "and", "on", "at", "in"}),
@@ -281,7 +282,7 @@ class Profile:
     vocabulary: Vocabulary = VOCABULARY
 
 
-_CHROME_COMMON = (
+_CHROME_COMMON: Final = (
     r"(?:[a-z]{2}-[A-Z]{2}\d*\s*){2,}",  # language menus: de-DE1 en-GB1 es-ES1
     r"asset publisher|advanced settings|view settings|font size:?.{0,40}|print version|версия для печати",
     r"none|\* \* \*|\*\*\*|share|print|read in full|read more.{0,80}|read the full.{0,80}|full text.{0,80}"
@@ -310,10 +311,10 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.DOTALL)
 
 
-_CHROME = (_rx(*_CHROME_COMMON),)
-_STARS = re.compile(r"\*\s*\*\s*\*")
+_CHROME: Final = (_rx(*_CHROME_COMMON),)
+_STARS: Final = re.compile(r"\*\s*\*\s*\*")
 
-MID_RU = Profile(
+MID_RU: Final = Profile(
     name="mid.ru",
     publisher="Ministry of Foreign Affairs of the Russian Federation",
     hosts=("mid.ru", "www.mid.ru"),
@@ -326,7 +327,7 @@ MID_RU = Profile(
     chrome=_CHROME,
 )
 
-KREMLIN = Profile(
+KREMLIN: Final = Profile(
     name="kremlin.ru",
     publisher="President of Russia (Kremlin)",
     hosts=("kremlin.ru", "en.kremlin.ru", "www.kremlin.ru"),
@@ -344,7 +345,7 @@ KREMLIN = Profile(
     widget_start=re.compile(r"see also|смотрите также|дополнительно", re.IGNORECASE),
 )
 
-KREMLIN_RU_SCRAPE = Profile(
+KREMLIN_RU_SCRAPE: Final = Profile(
     name="kremlin.ru-scrape",
     publisher="Президент России",
     hosts=("kremlin.ru",),
@@ -367,7 +368,7 @@ KREMLIN_RU_SCRAPE = Profile(
     ),
 )
 
-MFA_TELEGRAM = Profile(
+MFA_TELEGRAM: Final = Profile(
     name="mfa-telegram",
     publisher="Ministry of Foreign Affairs of the Russian Federation",
     hosts=("t.me",),
@@ -378,7 +379,7 @@ MFA_TELEGRAM = Profile(
     question_markers="❓",
 )
 
-WHITE_HOUSE = Profile(
+WHITE_HOUSE: Final = Profile(
     name="whitehouse.gov",
     publisher="The White House",
     hosts=("whitehouse.gov", "www.whitehouse.gov", "bidenwhitehouse.archives.gov", "trumpwhitehouse.archives.gov"),
@@ -388,7 +389,7 @@ WHITE_HOUSE = Profile(
     chrome=_CHROME,
 )
 
-GENERIC = Profile(
+GENERIC: Final = Profile(
     name="generic",
     publisher=None,
     hosts=(),
@@ -408,10 +409,10 @@ PROFILES: Mapping[str, Profile] = MappingProxyType(
 )
 """Every profile by name, in the order they are tried; :data:`GENERIC` last."""
 
-_SIGNATURE_WINDOW = 3000
+_SIGNATURE_WINDOW: Final = 3000
 
 
-_SCHEME = re.compile(r"^[a-z]+://")
+_SCHEME: Final = re.compile(r"^[a-z]+://")
 
 
 def profile_for_url(url: str | None) -> Profile | None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Final
 
 from .errors import UnreadableInputError
 
-_BOM = "\ufeff"
+_BOM: Final = "\ufeff"
 # UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
-_UNICODE_BOMS = (
+_UNICODE_BOMS: Final = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16-le"),
@@ -35,14 +36,14 @@ def normalise_newlines(text: str) -> str:
 
 
 # a raw string: the regex engine reads the escapes (mypyc compiles no surrogates in literals)
-_XML_FORBIDDEN = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]+")
+_XML_FORBIDDEN: Final = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]+")
 
 
 # the bytes of UTF-8 text that are characters _XML_FORBIDDEN finds: C0 controls (a byte below
 # 0x80 is an ASCII character of its own); U+FFFE and U+FFFF are EF BF BE and EF BF BF
-_C0_FORBIDDEN = bytes(b for b in range(0x80) if _XML_FORBIDDEN.match(chr(b)))
-_NOT_C0_FORBIDDEN = bytes(b for b in range(256) if b not in _C0_FORBIDDEN)
-_NOT_C0_FORBIDDEN_OR_NUL = _NOT_C0_FORBIDDEN.replace(b"\x00", b"")
+_C0_FORBIDDEN: Final = bytes(b for b in range(0x80) if _XML_FORBIDDEN.match(chr(b)))
+_NOT_C0_FORBIDDEN: Final = bytes(b for b in range(256) if b not in _C0_FORBIDDEN)
+_NOT_C0_FORBIDDEN_OR_NUL: Final = _NOT_C0_FORBIDDEN.replace(b"\x00", b"")
 
 
 def has_xml_forbidden(text: str) -> bool:

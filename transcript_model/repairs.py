@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from spellchecker import SpellChecker
 
@@ -272,8 +273,8 @@ def _substitution_rule(
 
 # --- structural rules: paragraphs dropped or joined -------------------------------------
 
-_TERMINAL_MARKS = (".", "!", "?", "…", ":", ";")
-_CLOSING_MARKS = "\"'”»’)]"
+_TERMINAL_MARKS: Final = (".", "!", "?", "…", ":", ";")
+_CLOSING_MARKS: Final = "\"'”»’)]"
 
 
 def _ends_sentence(text: str) -> bool:
@@ -287,9 +288,9 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().rstrip(_CLOSING_MARKS).endswith(_TERMINAL_MARKS)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-_MIN_FRAGMENT_WORDS = 3
-_ASCII_NON_WORD_TO_SPACE = bytes(b if b < 128 and _WORD.match(chr(b)) else 32 for b in range(256))
+_WORD: Final = re.compile(r"\w+", re.UNICODE)
+_MIN_FRAGMENT_WORDS: Final = 3
+_ASCII_NON_WORD_TO_SPACE: Final = bytes(b if b < 128 and _WORD.match(chr(b)) else 32 for b in range(256))
 
 
 def _words(text: str) -> list[str]:
@@ -420,8 +421,8 @@ def _absorb(
     return Paragraph(text, full.span, tuple(edits)), repair
 
 
-_REPEAT_WINDOW = 3
-_MIN_REPEAT_WORDS = 8
+_REPEAT_WINDOW: Final = 3
+_MIN_REPEAT_WORDS: Final = 8
 
 
 def _norm(text: str) -> str:
@@ -528,12 +529,12 @@ def broken_paragraph(
 
 # --- inline rules: text inside a paragraph ----------------------------------------------
 
-_CAP = r"[A-ZА-ЯЁ]"
-_LOW = r"[a-zа-яё'’-]"
-_ROLE_RUN = rf"{_CAP}{_LOW}*(?:'(?![sS]\b)|’(?![sS]\b))?(?:(?: (?:of|the|по))* {_CAP}[\w-]*(?<![’'][sS])){{0,7}}"
+_CAP: Final = r"[A-ZА-ЯЁ]"
+_LOW: Final = r"[a-zа-яё'’-]"
+_ROLE_RUN: Final = rf"{_CAP}{_LOW}*(?:'(?![sS]\b)|’(?![sS]\b))?(?:(?: (?:of|the|по))* {_CAP}[\w-]*(?<![’'][sS])){{0,7}}"
 # "a word starts here" is said after the capital ((?<!\w{_CAP}), not \b before it): a pattern
 # that opens with a character set lets the regex engine skip to the capitals (2.4x faster)
-_HOVER_CARD = re.compile(
+_HOVER_CARD: Final = re.compile(
     rf"(?P<last>{_CAP}(?<!\w{_CAP}){_LOW}+)(?P<card> (?P=last) (?P<first>{_CAP}[a-zа-яё-]+?)"
     rf"(?: {_CAP}[a-zа-яё]+(?:вич|вна|ична|ич))?"  # patronymic
     rf"(?P<glued>(?<=[a-zа-яё]){_ROLE_RUN})?"
@@ -568,12 +569,12 @@ def hover_card(para: Paragraph, ctx: RuleContext) -> list[Change]:
     return changes
 
 
-_WIDGET = re.compile(
+_WIDGET: Final = re.compile(
     rf"\s?(?:Смотрите также|See also|Дополнительно)\s+.{{3,240}}?\s(?:{DATE_RX})(?:,\s*\d{{1,2}}:\d{{2}})?",
     re.IGNORECASE,
 )
 
-_WIDGET_HINTS = ("ee also", "EE ALSO", "Смотрите также", "Дополнительно")
+_WIDGET_HINTS: Final = ("ee also", "EE ALSO", "Смотрите также", "Дополнительно")
 
 
 def _has_widget_heading(text: str) -> bool:
@@ -595,7 +596,7 @@ scraper inlined into the text.
 'Мы договорились. Дальше текст.'
 """
 
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_MD_ESCAPE: Final = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 markdown_escape = _substitution_rule("markdown-escape", _MD_ESCAPE, lambda m: m.group(1))
 markdown_escape.__doc__ = """Remove Markdown's escape backslashes: ``\\[senior official\\]`` → ``[senior official]``.
@@ -628,8 +629,8 @@ def _ftfy() -> Callable[[str], str]:
 
 
 # a raw string: the regex engine reads the escapes (mypyc compiles no surrogates in literals)
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_SUSPECT = re.compile(r"[\u0080-\u00ff\u0100-\u017f\u0400-\u04ff\u2018-\u2122\ufffd]")
+_XML_FORBIDDEN: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SUSPECT: Final = re.compile(r"[\u0080-\u00ff\u0100-\u017f\u0400-\u04ff\u2018-\u2122\ufffd]")
 
 
 def _may_be_mojibake(text: str) -> bool:
@@ -652,8 +653,8 @@ def mojibake(para: Paragraph, ctx: RuleContext) -> list[Change]:
     return [c for c in _merge_adjacent(changed_runs(para.text, fixed)) if not _XML_FORBIDDEN.search(c[2])]
 
 
-_NON_ASCII_RUNS = re.compile(r"([^\x00-\x7f]+)")
-_DIFF_CELLS = 250_000
+_NON_ASCII_RUNS: Final = re.compile(r"([^\x00-\x7f]+)")
+_DIFF_CELLS: Final = 250_000
 """The largest ``len(a) * len(b)`` given to difflib, whose matcher takes time in proportion
 to it: a paragraph of 55,000 characters, mojibake throughout, took it 9 s."""
 
@@ -692,7 +693,7 @@ def changed_runs(a: str, b: str) -> list[Change]:
     return changes
 
 
-_TOKENS = re.compile(r"\S+\s*|\s+")
+_TOKENS: Final = re.compile(r"\S+\s*|\s+")
 """Words with the spaces after them, and the spaces a text opens with: together the whole
 text, so the tokens' lengths give their offsets. Compared with difflib, a word found in more
 than 1% of the fixed text anchors nothing (its autojunk), so the time stays near the number
@@ -746,8 +747,8 @@ def _merge_adjacent(changes: list[Change]) -> list[Change]:
     return merged
 
 
-_CONTROL = re.compile(r"[\u0080-\u009f\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]+")
-_ASCII_KEPT = bytes(b for b in range(128) if not _CONTROL.match(chr(b)))
+_CONTROL: Final = re.compile(r"[\u0080-\u009f\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]+")
+_ASCII_KEPT: Final = bytes(b for b in range(128) if not _CONTROL.match(chr(b)))
 
 
 def _has_control(text: str) -> bool:
@@ -770,8 +771,8 @@ control_characters.__doc__ = """Remove control characters (C1 controls that surv
 'ab'
 """
 
-_ODD_SPACE = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
-_ODD_SPACE_CHARS = frozenset("\u00a0\u2007\u202f\u200b\u2060\ufeff\u00ad")
+_ODD_SPACE: Final = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
+_ODD_SPACE_CHARS: Final = frozenset("\u00a0\u2007\u202f\u200b\u2060\ufeff\u00ad")
 
 
 def _has_odd_space(text: str) -> bool:
@@ -790,11 +791,11 @@ unicode_spaces.__doc__ = """No-break spaces become plain spaces; zero-width spac
 'Mr Smith said'
 """
 
-_HYPHEN = re.compile(r"(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
-_HYPHEN_BREAK = re.compile(r"-[ \t]*\n")
+_HYPHEN: Final = re.compile(r"(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
+_HYPHEN_BREAK: Final = re.compile(r"-[ \t]*\n")
 # prefixes written with a hyphen in the press ("non-nuclear", "co-authored", "socio-economic")
-_PREFIXES = frozenset("non anti co socio self ex vice semi quasi pseudo neo counter cross multi mid".split())
-_RATIO = 0.001  # a joined word this much rarer than its rarer part is a compound spelt as one
+_PREFIXES: Final = frozenset("non anti co socio self ex vice semi quasi pseudo neo counter cross multi mid".split())
+_RATIO: Final = 0.001  # a joined word this much rarer than its rarer part is a compound spelt as one
 
 
 @functools.cache
@@ -854,10 +855,10 @@ def hyphenation(para: Paragraph, ctx: RuleContext) -> list[Change]:
     return [_hyphen_change(m, ctx) for m in _outside_edits(para, _HYPHEN)]
 
 
-_LINE_BREAK = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0]*")
-_LIST_ITEM = re.compile(r"(?:[*•]\s|\d{1,3}[.)]\s)")
-_DASH_ITEM = re.compile(r"[-–—]\s")
-_MIN_WRAPPED_LINE = 30
+_LINE_BREAK: Final = re.compile(r"[ \t\u00a0]*\n[ \t\u00a0]*")
+_LIST_ITEM: Final = re.compile(r"(?:[*•]\s|\d{1,3}[.)]\s)")
+_DASH_ITEM: Final = re.compile(r"[-–—]\s")
+_MIN_WRAPPED_LINE: Final = 30
 
 
 def _wrap_change(text: str, m: re.Match[str]) -> str | None:
@@ -893,14 +894,14 @@ def hard_wrap(para: Paragraph, ctx: RuleContext) -> list[Change]:
     ]
 
 
-_SPACE_PUNCT = re.compile(r"(?<=\w)[ \u00a0]+(?=[,;:!?](?:\s|$|[\"”»’)])|\.(?:\s|$|[\"”»’)]))")
+_SPACE_PUNCT: Final = re.compile(r"(?<=\w)[ \u00a0]+(?=[,;:!?](?:\s|$|[\"”»’)])|\.(?:\s|$|[\"”»’)]))")
 
 # every match ends with a space right before the punctuation: that pair is quick to look for
 # (the pattern's look-behind makes the regex engine try every position). A pattern that
 # opens with a literal lets the engine skip from one space to the next: 0.4 µs a paragraph,
 # 4 µs a document's paragraphs joined, against 1.3 and 21 for the six pairs as substrings
-_SPACE_THEN_MARK = re.compile(" [,;:!?.]")
-_NO_BREAK_SPACE_THEN_MARK = re.compile("\u00a0[,;:!?.]")
+_SPACE_THEN_MARK: Final = re.compile(" [,;:!?.]")
+_NO_BREAK_SPACE_THEN_MARK: Final = re.compile("\u00a0[,;:!?.]")
 
 
 def _has_space_before_punctuation(text: str) -> bool:

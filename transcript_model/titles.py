@@ -13,19 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .dates import DATE_RX, date_from
 from .profiles import Vocabulary
 
-_DATE_TAIL = re.compile(rf"(?:,|\s[–—-])\s*(?:{DATE_RX})\s*\.?\s*$", re.IGNORECASE)
-_PAREN_TAIL = re.compile(r"\s*\((?P<inner>[^()]{4,80})\)\s*\.?\s*$")
-_PLACE = r"[^\W\d_][\w.'’-]*(?:[ -][^\W\d_][\w.'’-]*){0,3}"
-_PLACE_TAIL = re.compile(rf",\s*(?P<place>{_PLACE})\s*$")
-_POSSESSIVE_WORD = re.compile(r"['’]s$")
-_NAME_TOKEN = re.compile(r"^[^\W\d_a-zа-яё][\w.'’-]*$")
-_SPACED_POSSESSIVE = re.compile(r"(\w)\s+(['’]s)\b")
-_POSSESSIVE_AUTHOR = re.compile(r"(?P<who>[^'’]{3,200}?)['’]s\b")
-_BY_PHRASE = re.compile(
+_DATE_TAIL: Final = re.compile(rf"(?:,|\s[–—-])\s*(?:{DATE_RX})\s*\.?\s*$", re.IGNORECASE)
+_PAREN_TAIL: Final = re.compile(r"\s*\((?P<inner>[^()]{4,80})\)\s*\.?\s*$")
+_PLACE: Final = r"[^\W\d_][\w.'’-]*(?:[ -][^\W\d_][\w.'’-]*){0,3}"
+_PLACE_TAIL: Final = re.compile(rf",\s*(?P<place>{_PLACE})\s*$")
+_POSSESSIVE_WORD: Final = re.compile(r"['’]s$")
+_NAME_TOKEN: Final = re.compile(r"^[^\W\d_a-zа-яё][\w.'’-]*$")
+_SPACED_POSSESSIVE: Final = re.compile(r"(\w)\s+(['’]s)\b")
+_POSSESSIVE_AUTHOR: Final = re.compile(r"(?P<who>[^'’]{3,200}?)['’]s\b")
+_BY_PHRASE: Final = re.compile(
     r"\s*by\s+(?P<who>.+?)(?=\s+(?:at|on|in|to|with|following|during|after|before|regarding|about|for)\s|,|:|$)"
 )
 
@@ -82,9 +83,9 @@ def split_date_place(title: str) -> tuple[str, str | None, dt.date | None]:
     return head.rstrip(" ,"), place, date
 
 
-_DATE_AND_PLACE = re.compile(rf"(?:(?P<before>{_PLACE}),\s*)?(?:{DATE_RX})(?:,\s*(?P<after>{_PLACE}))?", re.I)
-_ROLE_WORD = re.compile(r"[\w-]+")
-_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_DATE_AND_PLACE: Final = re.compile(rf"(?:(?P<before>{_PLACE}),\s*)?(?:{DATE_RX})(?:,\s*(?P<after>{_PLACE}))?", re.I)
+_ROLE_WORD: Final = re.compile(r"[\w-]+")
+_ARTICLE: Final = re.compile(r"^(?:a|an|the)\s+", re.I)
 
 
 def _date_and_place(inner: str) -> tuple[str | None, dt.date] | None:
@@ -143,7 +144,7 @@ def _looks_like_surname(token: str) -> bool:
     return len(token) > 1 and token[0].isupper()
 
 
-_ROLE_PARTS = re.compile(r"[-.]")
+_ROLE_PARTS: Final = re.compile(r"[-.]")
 
 
 def _is_role_token(token: str, vocab: Vocabulary) -> bool:
@@ -197,7 +198,7 @@ def find_people(text: str, vocab: Vocabulary) -> list[PersonRef]:
     return found
 
 
-_NAME_COMMA_ROLE = re.compile(
+_NAME_COMMA_ROLE: Final = re.compile(
     r"(?P<name>[^\W\d_a-z][\w'’-]+(?: [^\W\d_a-z][\w.'’-]+){1,3}),\s+(?P<role>[^\W\d_a-z][^,\n]{2,80})"
 )
 
