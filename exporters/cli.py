@@ -151,8 +151,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     total = count_inputs(args.inputs, globs)
     items = discover(args.inputs, globs)  # streamed: memory does not grow with the corpus
     inputs = Inputs.of(args.inputs, globs)
-    _remove_stale_temporaries(outdir)
-    opts = ConvertOptions(str(outdir), args.to, args.profile, tuple(args.no_repair), args.fsync)
+    empty = _remove_stale_temporaries(outdir)
+    opts = ConvertOptions(str(outdir), args.to, args.profile, tuple(args.no_repair), args.fsync, empty)
     cache = (
         Cache(Path(args.cache_dir or outdir) / CACHE_NAME, f"convert:{opts.to}:{opts.profile}:{opts.skip_rules}")
         if args.changed_only
@@ -185,8 +185,11 @@ def _convert_to_stdout(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _remove_stale_temporaries(outdir: Path) -> None:
-    """Temporary files a killed run may have left (``.name.tei.xml.abc123.tmp``)."""
+def _remove_stale_temporaries(outdir: Path) -> bool:
+    """Remove the temporary files a killed run may have left (``.name.tei.xml.abc123.tmp``);
+    return whether the output folder holds no other file (then no output is compared with
+    a file already there before it is written)."""
+    empty = True
     for folder, _, files in os.walk(outdir):
         for name in files:
             if (
@@ -196,6 +199,9 @@ def _remove_stale_temporaries(outdir: Path) -> None:
             ):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
+            else:
+                empty = False
+    return empty
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -240,6 +240,26 @@ def test_stale_temporaries_of_a_killed_run_are_removed(
     assert not stale.exists()
 
 
+def test_outputs_into_an_empty_folder_are_written_without_a_comparison(
+    capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that held no file (a killed run's temporaries aside) is written straight
+    into; one that held any is compared with first, file by file, as before."""
+    compared: list[str] = []
+    real = corpus.write_if_changed
+    monkeypatch.setattr(
+        corpus, "write_if_changed", lambda path, *a, **k: (compared.append(str(path)), real(path, *a, **k))[1]
+    )
+    out = tmp_path / "out"
+    (out / "2022").mkdir(parents=True)
+    (out / "2022" / ".t0.tei.xml.k3j2h1.tmp").write_bytes(b"<TEI")
+    run(capsys, "convert", str(collection), "-o", str(out), "-q", "-j", "1")
+    written = sorted(out.rglob("*.tei.xml")) + sorted(out.rglob("*.jsonld"))
+    assert len(written) == 12 and compared == []
+    run(capsys, "convert", str(collection), "-o", str(out), "-q", "-j", "1")
+    assert sorted(compared) == sorted(map(str, written))
+
+
 # --- inputs that must not break a run ---------------------------------------------------------
 
 
