@@ -180,3 +180,26 @@ def test_mojibake_repair_never_produces_xml_forbidden_characters() -> None:
     t = transcript_model.parse("à\xa0\x80À\n0")
     assert "\x00" not in t.turns[0].paragraphs[0].text
     assert errors(exporters.validate_tei(exporters.to_tei(t))) == []
+
+
+# --- the document's vocabulary, for hyphenation -------------------------------------------------
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="ab- \n\tЯé_1’'-", max_size=30))
+@example("an inter-\nnational self-\n  defence, a-\nb-\nc")
+@example("a-\nb-\nc d-\n e")
+def test_line_end_splits_are_removed_as_the_pattern_removes_them(text: str) -> None:
+    from transcript_model.parsing import _LINE_END_SPLIT, without_line_end_splits  # noqa: PLC0415
+
+    assert without_line_end_splits(text) == _LINE_END_SPLIT.sub(" ", text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab- \n\tЯé_1’'-", max_size=30))
+def test_words_are_what_the_two_alternatives_find(text: str) -> None:
+    import re  # noqa: PLC0415
+
+    from transcript_model.parsing import _WORDS  # noqa: PLC0415
+
+    assert _WORDS.findall(text) == re.findall(r"\w+(?:-\w+)+|\w+", text)

@@ -474,3 +474,12 @@ def test_the_classes_the_repairs_build_field_by_field_are_as_they_expect() -> No
     }
     for cls, names in expected.items():
         assert [f.name for f in dataclasses.fields(cls)] == names, cls.__name__
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="ab- \n\tЯé_1’'-", max_size=30))
+def test_the_hyphenation_pattern_finds_what_it_found_without_its_word_boundary(text: str) -> None:
+    without = re.compile(r"(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
+    assert [(m.span(), m.groups()) for m in _HYPHEN.finditer(text)] == [
+        (m.span(), m.groups()) for m in without.finditer(text)
+    ]

