@@ -4,6 +4,7 @@ and input it does not understand (diagnostics, never a crash)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -203,3 +204,34 @@ def test_words_are_what_the_two_alternatives_find(text: str) -> None:
     from transcript_model.parsing import _WORDS  # noqa: PLC0415
 
     assert _WORDS.findall(text) == re.findall(r"\w+(?:-\w+)+|\w+", text)
+
+
+# --- publisher signatures, said from the start of the text ---------------------------------------
+
+OLD_SIGNATURES = {  # as first written: the same verdicts, found by trying every character
+    "mid.ru": re.compile(
+        r"^\s*https?://(?:www\.)?mid\.ru/\S*\s*$|^\s*№\s*\d+-\d{2}-\d{2}-\d{4}\s*$|^\s*\d{3,5}-\d{2}-\d{2}-\d{4}\s*$",
+        re.M,
+    ),
+    "kremlin.ru": re.compile(
+        r"\A(?:[^\n]*\n){0,12}?\s*(?:January|February|March|April|May|June|July|August|September|October|November"
+        r"|December) \d{1,2}, \d{4}\n\n\d{1,2}:\d{2}\n|kremlin\.ru/",
+    ),
+}
+SIGNATURE_PIECES = [
+    "\n", "\n\n", " ", "\t", "a", "1", "-", "№", "№ ", "mid.ru/", "https://", "http://www.", "kremlin.ru/",
+    "March 3, 2024\n\n12:30\n", "132-01-02-2022", "12-01-02-2022", "x\n", "Title\n",
+]  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(SIGNATURE_PIECES), max_size=16).map("".join))
+@example("\n\n  № 132-01-02-2022  \n")
+@example("see en.kremlin.ru/events")
+def test_signatures_give_the_verdicts_of_their_first_form(text: str) -> None:
+    from transcript_model.profiles import PROFILES  # noqa: PLC0415
+
+    for name, old in OLD_SIGNATURES.items():
+        signature = PROFILES[name].signature
+        assert signature is not None
+        assert (signature.search(text) is not None) == (old.search(text) is not None), (name, text)
