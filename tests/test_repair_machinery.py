@@ -453,6 +453,18 @@ def test_words_of_ascii_text_are_the_patterns() -> None:
             assert _norm(text) == " ".join(WORD.findall(text)).casefold(), repr(text)
 
 
+def test_words_beside_any_character_are_the_patterns() -> None:
+    """Every character outside ASCII, among ASCII words: read in C when it is no word
+    character (curly quotes, dashes), by the pattern when it is one."""
+    for cp in range(0x80, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
+        for text in (f"a{c}b", f"Xy {c}. z", c):
+            assert _words(text) == [w.casefold() for w in WORD.findall(text)], repr(text)
+            assert _norm(text) == " ".join(WORD.findall(text)).casefold(), repr(text)
+
+
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F) | st.sampled_from("éÜßſКк\u00a0\u2028"), max_size=30))
 def test_words_on_random_text(text: str) -> None:

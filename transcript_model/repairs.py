@@ -296,18 +296,29 @@ _MIN_FRAGMENT_WORDS: Final = 3
 _ASCII_NON_WORD_TO_SPACE: Final = bytes(b if b < 128 and _WORD.match(chr(b)) else 32 for b in range(256))
 
 
+_NON_ASCII_WORD_CHAR: Final = re.compile(r"[^\W\x00-\x7f]")
+
+
+def _ascii_words(text: str) -> bool:
+    """Whether every word character of ``text`` is ASCII (curly quotes, dashes and no-break
+    spaces are no word characters: an English paragraph holding them has ASCII words)."""
+    return text.isascii() or _NON_ASCII_WORD_CHAR.search(text) is None
+
+
 def _words(text: str) -> list[str]:
     """The words of ``text`` (``\\w+``), case-folded.
 
-    An ASCII text is read in C string operations, three times faster than the pattern:
-    every byte that is not a word character becomes a space, and the rest split at spaces
-    (in ASCII, folding case is lowering it).
+    A text whose words are ASCII is read in C string operations, three times faster than
+    the pattern: every character that is not a word character becomes a space (outside
+    ASCII, through the ``?`` that encoding gives it), and the rest split at spaces (in
+    ASCII, folding case is lowering it).
 
-    >>> _words("Mr_Smith's 2 cats, (Ünal)."), _words("Mr_Smith's 2 cats.")
-    (['mr_smith', 's', '2', 'cats', 'ünal'], ['mr_smith', 's', '2', 'cats'])
+    >>> _words("Mr_Smith’s 2 cats, (Ünal)."), _words("Mr_Smith's 2 cats — “x”.")
+    (['mr_smith', 's', '2', 'cats', 'ünal'], ['mr_smith', 's', '2', 'cats', 'x'])
     """
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").lower().split()
+    if _ascii_words(text):
+        data = text.encode("ascii", "replace")  # outside ASCII: "?", no word character
+        return data.translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").lower().split()
     return [w.casefold() for w in _WORD.findall(text)]
 
 
@@ -431,7 +442,7 @@ _MIN_REPEAT_WORDS: Final = 8
 def _norm(text: str) -> str:
     """The words of ``text``, case-folded, one space apart (casefold maps each character on
     its own, so folding the joined words is folding each word, in one call)."""
-    if text.isascii():
+    if _ascii_words(text):
         return " ".join(_words(text))
     return " ".join(_WORD.findall(text)).casefold()
 
