@@ -1,6 +1,6 @@
 """Where one core's time goes in ``transcript convert``, stage by stage, in process.
 
-    python benchmarks/pipeline.py [--docs 1000] [--size 3648] [--dir CORPUS] [--rounds 6]
+    python benchmarks/pipeline.py [--docs 1000] [--size 3648] [--dir CORPUS [--max-size BYTES]] [--rounds 6]
 
 Generates ``--docs`` transcripts as ``throughput.py`` does (all of ``--size`` bytes) or takes
 the ``.txt`` files of a folder, then runs on each, one document after the other as a convert
@@ -31,9 +31,10 @@ from exporters.validation import validate_jsonld, validate_tei
 STAGES = ("decode", "parse", "to_tei", "validate_tei", "to_jsonld", "validate_jsonld", "serialise_jsonld")
 
 
-def inputs(folder: Path | None, docs: int, size: int) -> list[bytes]:
+def inputs(folder: Path | None, docs: int, size: int, max_size: int | None = None) -> list[bytes]:
     if folder is not None:
-        return [p.read_bytes() for p in sorted(folder.rglob("*.txt"))[:docs]]
+        files = [p for p in sorted(folder.rglob("*.txt")) if max_size is None or p.stat().st_size <= max_size]
+        return [p.read_bytes() for p in files[:docs]]
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from throughput import make_corpus  # noqa: PLC0415 - the generator of the corpus runs
 
@@ -72,10 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--size", type=int, default=3648, help="bytes of each generated transcript")
     parser.add_argument("--dir", type=Path, help="take the .txt files of this folder instead")
+    parser.add_argument(
+        "--max-size", type=int, help="with --dir, only files of at most this many bytes (e.g. 8192: reference-sized)"
+    )
     parser.add_argument("--rounds", type=int, default=6)
     args = parser.parse_args(argv)
     load_converters()  # the validators, built once, as before a run forks
-    data = inputs(args.dir, args.docs, args.size)
+    data = inputs(args.dir, args.docs, args.size, args.max_size)
     if not data:
         print("no transcripts", file=sys.stderr)
         return 2
