@@ -3,13 +3,14 @@
 
 Both are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
 ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time
-(15 to 20% more to convert a document, 40% more to validate a corpus).
+(half as much again to convert a document, 40% more to validate a corpus).
 
 - mypyc compiles :data:`COMPILED`, the modules that parse a document and write its exports,
   from the same typed source: a wheel holds each module's ``.py`` and its extension module,
-  which Python imports first. Not compiled: the model (its frozen dataclasses build faster
-  through :func:`transcript_model.model.quick_init` than through a compiled ``__init__``), and
-  the CLI, corpus and validation layers, which the tests patch and which wait on C libraries.
+  which Python imports first. The model is compiled too: its frozen dataclasses write their
+  ``__init__`` out so that mypyc compiles it (see ``transcript_model.model._Record``), and the
+  modules that read its fields read them natively. Not compiled: the CLI, corpus and
+  validation layers, which the tests patch and which wait on C libraries.
   An editable install is not compiled, so that an edited ``.py`` file takes effect. Compiling
   takes about 30 s (the modules' C files are compiled in parallel).
 - setuptools compiles ``_rules.c`` (it knows every platform's compiler and flags); lxml's
@@ -30,6 +31,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 # the modules mypyc compiles, in dependency order (tests/test_packaging.py checks that a CI
 # install has each of them compiled)
 COMPILED = [
+    "transcript_model/model.py",
     "transcript_model/reading.py",
     "transcript_model/blocks.py",
     "transcript_model/dates.py",

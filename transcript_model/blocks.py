@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .model import Span, quick_init
+from .model import Span
 
 _BLANK_RUN: Final = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class RawBlock:
     """A run of non-blank lines, stripped, with its span and 1-based first line."""
@@ -23,6 +22,11 @@ class RawBlock:
     text: str
     span: Span
     line: int
+
+    def __init__(self, text: str, span: Span, line: int) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "line", line)
 
 
 def split_blocks(text: str, start: int = 0) -> list[RawBlock]:

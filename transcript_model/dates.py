@@ -85,6 +85,10 @@ class DateLine:
     date: dt.date | None
     time: dt.time | None
 
+    def __init__(self, date: dt.date | None, time: dt.time | None) -> None:
+        object.__setattr__(self, "date", date)
+        object.__setattr__(self, "time", time)
+
 
 def date_from(m: re.Match[str]) -> dt.date | None:
     """The date a :data:`DATE_RX` match names, or ``None`` when it is not a real date."""

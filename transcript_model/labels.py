@@ -43,6 +43,11 @@ class Label:
     name: str
     end: int
 
+    def __init__(self, text: str, name: str, end: int) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "end", end)
+
 
 _NOT_WORD_OR_SPACE: Final = re.compile(r"[^\w ]+")
 _DIGIT: Final = re.compile(r"\d")

@@ -41,6 +41,20 @@ class RuleContext:
     words: frozenset[str] = frozenset()
     role_words: frozenset[str] = frozenset()
 
+    def __init__(
+        self,
+        source: str,
+        turn: int,
+        first_index: int,
+        words: frozenset[str] = frozenset(),
+        role_words: frozenset[str] = frozenset(),
+    ) -> None:
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "turn", turn)
+        object.__setattr__(self, "first_index", first_index)
+        object.__setattr__(self, "words", words)
+        object.__setattr__(self, "role_words", role_words)
+
 
 RepairRule = Callable[[Sequence[Paragraph], RuleContext], tuple[tuple[Paragraph, ...], tuple[Repair, ...]]]
 """``rule(paragraphs, context) -> (paragraphs, repairs)``: a pure function over one turn."""

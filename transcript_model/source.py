@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .model import Block, Edit, Paragraph, Span, Transcript, quick_init
+from .model import Block, Edit, Paragraph, Span, Transcript
 from .repairs import is_internal, original_text
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One piece of the source: a layout block, a paragraph, or a dropped paragraph (an
@@ -27,6 +26,20 @@ class Piece:
     block: Block | None = None
     paragraph: Paragraph | None = None
     edit: Edit | None = None
+
+    def __init__(
+        self,
+        span: Span,
+        original: str,
+        block: Block | None = None,
+        paragraph: Paragraph | None = None,
+        edit: Edit | None = None,
+    ) -> None:
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "original", original)
+        object.__setattr__(self, "block", block)
+        object.__setattr__(self, "paragraph", paragraph)
+        object.__setattr__(self, "edit", edit)
 
 
 PieceRow = tuple[int, int, int, Span, str, Block | None, Paragraph | None, Edit | None]

@@ -39,6 +39,11 @@ class PersonRef:
     role: str | None
     affiliation: str | None
 
+    def __init__(self, name: str, role: str | None, affiliation: str | None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "affiliation", affiliation)
+
 
 @dataclass(frozen=True, slots=True)
 class TitleInfo:

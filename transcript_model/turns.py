@@ -29,6 +29,20 @@ class TurnDraft:
     kind: TurnKind | None
     paragraphs: list[Paragraph]
 
+    def __init__(
+        self,
+        speaker: str | None,
+        label: str | None,
+        label_span: Span | None,
+        kind: TurnKind | None,
+        paragraphs: list[Paragraph],
+    ) -> None:
+        self.speaker = speaker
+        self.label = label
+        self.label_span = label_span
+        self.kind = kind
+        self.paragraphs = paragraphs
+
 
 def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
     """Stage directions printed in a paragraph, in order.
