@@ -235,3 +235,38 @@ def test_signatures_give_the_verdicts_of_their_first_form(text: str) -> None:
         signature = PROFILES[name].signature
         assert signature is not None
         assert (signature.search(text) is not None) == (old.search(text) is not None), (name, text)
+
+
+# --- a block that repeats the title -----------------------------------------------------------
+
+# characters whose case folding grows (ß, ﬁ) or adds a combining mark (İ, ǰ), word and not
+TITLE_PIECES = [*"ß SS ss s İ i̇ ǰ J̌ ﬁ fi _ 1 Ё ё ’ . : a A".split(), " ", "\n"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(*[st.lists(st.sampled_from(TITLE_PIECES), max_size=8).map("".join)] * 2)
+@example("ß title", "SS TITLE")
+@example("...", "")
+@example("ǰa", "J̌A")
+def test_the_title_check_gives_the_verdict_of_comparing_normalised_texts(text: str, title: str) -> None:
+    from transcript_model.layout import _normalised, _same_as_title  # noqa: PLC0415
+
+    assert _same_as_title(text, title) == (_normalised(text) == _normalised(title)), (text, title)
+    assert not _same_as_title(text, None)
+
+
+# --- the language, from the letters -------------------------------------------------------------
+
+LETTER_PIECES = ["a", "Z", "Я", "ё", "Ѐ", "ӿ", "Ԁ", "\u00d0", "é", "1", " ", "€", "😀", "\ud800", "ß", "\n"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(LETTER_PIECES), max_size=12).map("".join))
+@example("Сергей Лавров: Good")
+def test_the_language_is_the_script_with_more_letters(text: str) -> None:
+    from transcript_model.parsing import detect_language  # noqa: PLC0415
+
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cyrillic = len(re.findall(r"[\u0400-\u04ff]", text))
+    expected = None if latin == cyrillic == 0 else "ru" if cyrillic > latin else "en"
+    assert detect_language(text) == expected, text

@@ -134,12 +134,31 @@ _TOKEN: Final = re.compile(r"[^\s,]+,?")
 _STARS: Final = re.compile(r"\*\s\*\s\*")
 
 
+_WORD_CHAR: Final = re.compile(r"\w")
+
+
 def _normalised(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip().casefold()
 
 
 def _same_as_title(text: str, title: str | None) -> bool:
-    return title is not None and _normalised(text) == _normalised(title)
+    """Whether ``text`` is the title again, but for case and the characters between words.
+
+    The normalised texts open with their first word characters, case-folded (folding goes
+    character by character): where those differ, as in most blocks, the texts are not
+    normalised (6 µs for a block and a title: each is a substitution at every gap).
+
+    >>> _same_as_title("FOREIGN MINISTER'S REMARKS.", "Foreign Minister’s remarks"), _same_as_title("Question", "Q")
+    (True, False)
+    """
+    if title is None:
+        return False
+    first, first_of_title = _WORD_CHAR.search(text), _WORD_CHAR.search(title)
+    if first is None or first_of_title is None:
+        return first is first_of_title  # both have no word (both normalise to ""), or one has
+    if first.group().casefold()[0] != first_of_title.group().casefold()[0]:
+        return False
+    return _normalised(text) == _normalised(title)
 
 
 # --- splitting ------------------------------------------------------------------------
