@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -255,3 +256,23 @@ def test_every_month_opens_a_date_line() -> None:
         for text in (f"{month} 1, 2023", f"{month.upper()} 14 2023", f"{month.title()}. 3, 2020 13:45"):
             assert looks_like_date_line(text), text
             assert parse_date_line(text) is not None, text
+
+
+# --- possessives ---------------------------------------------------------------------------------
+
+POSSESSIVE_PIECES = ["'s", "’s", "'", "’", "s", "S", " ", "\t", "\n", "\u00a0", "\u2009", "a", "1", "_", ".", "-", "’t"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(POSSESSIVE_PIECES), max_size=12).map("".join))
+@example("Sergey Lavrov 's remarks")
+@example("a\u00a0’s")
+@example("a 's 's")
+def test_spaced_possessives_are_joined_as_the_pattern_joins_them(text: str) -> None:
+    from transcript_model.titles import _SPACED_POSSESSIVE, _join_spaced_possessives  # noqa: PLC0415
+
+    assert _join_spaced_possessives(text) == _SPACED_POSSESSIVE.sub(r"\1\2", text), text
+    for word in text.split():  # find_people's test of a word, as the pattern ['’]s$ was
+        ends = re.compile(r"['’]s$")
+        assert word.endswith(("'s", "’s")) == (ends.search(word) is not None)
+        assert (word[:-2] if word.endswith(("'s", "’s")) else word) == ends.sub("", word)

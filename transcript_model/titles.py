@@ -22,7 +22,8 @@ _DATE_TAIL: Final = re.compile(rf"(?:,|\s[–—-])\s*(?:{DATE_RX})\s*\.?\s*$", 
 _PAREN_TAIL: Final = re.compile(r"\s*\((?P<inner>[^()]{4,80})\)\s*\.?\s*$")
 _PLACE: Final = r"[^\W\d_][\w.'’-]*(?:[ -][^\W\d_][\w.'’-]*){0,3}"
 _PLACE_TAIL: Final = re.compile(rf",\s*(?P<place>{_PLACE})\s*$")
-_POSSESSIVE_WORD: Final = re.compile(r"['’]s$")
+_POSSESSIVES: Final = ("'s", "’s")
+_POSSESSIVE_MARKS: Final = ("'", "’")
 _NAME_TOKEN: Final = re.compile(r"^[^\W\d_a-zа-яё][\w.'’-]*$")
 _SPACED_POSSESSIVE: Final = re.compile(r"(\w)\s+(['’]s)\b")
 _POSSESSIVE_AUTHOR: Final = re.compile(r"(?P<who>[^'’]{3,200}?)['’]s\b")
@@ -53,6 +54,25 @@ class TitleInfo:
     place: str | None
     date: dt.date | None
     mentioned: tuple[PersonRef, ...]
+
+
+def _join_spaced_possessives(text: str) -> str:
+    """``"Lavrov 's"`` → ``"Lavrov's"``: what ``_SPACED_POSSESSIVE.sub(r"\\1\\2", text)`` gives.
+
+    The pattern is tried only where an apostrophe follows whitespace (``\\s`` is what
+    ``str.isspace`` says): it opens with a word character, so the engine tried it at every
+    one (2.3 µs for a headline with no such apostrophe; this, a few searches for one).
+
+    >>> _join_spaced_possessives("Sergey Lavrov 's remarks"), _join_spaced_possessives("Lavrov's")
+    ("Sergey Lavrov's remarks", "Lavrov's")
+    """
+    for mark in _POSSESSIVE_MARKS:
+        at = text.find(mark, 1)
+        while at > 0:
+            if text[at - 1].isspace():
+                return _SPACED_POSSESSIVE.sub(r"\1\2", text)
+            at = text.find(mark, at + 1)
+    return text
 
 
 def split_date_place(title: str) -> tuple[str, str | None, dt.date | None]:
@@ -173,9 +193,10 @@ def find_people(text: str, vocab: Vocabulary) -> list[PersonRef]:
     >>> [p.name for p in find_people("talks with US Secretary of State Antony Blinken", V)]
     ['Antony Blinken']
     """
-    raw_words = _SPACED_POSSESSIVE.sub(r"\1\2", text).replace(",", " , ").split()
-    possessive = {n + 1 for n, w in enumerate(raw_words) if _POSSESSIVE_WORD.search(w)}
-    words = [_POSSESSIVE_WORD.sub("", w) for w in raw_words]
+    raw_words = _join_spaced_possessives(text).replace(",", " , ").split()
+    # a word that ends in 's (split at whitespace, a word ends where the pattern ['’]s$ would)
+    possessive = {n + 1 for n, w in enumerate(raw_words) if w.endswith(_POSSESSIVES)}
+    words = [w[:-2] if w.endswith(_POSSESSIVES) else w for w in raw_words]
     # each word's kind, once: the scan below looks at a word again from every start before it
     role = [_is_role_token(w, vocab) for w in words]
     name = [not r and _NAME_TOKEN.match(w) is not None for w, r in zip(words, role, strict=True)]
@@ -227,7 +248,7 @@ def name_comma_role(line: str, vocab: Vocabulary) -> PersonRef | None:
 def parse_title(title: str, vocab: Vocabulary) -> TitleInfo:
     """Read author, genre, occasion, place, date and mentioned persons from a headline."""
     head, place, date = split_date_place(title.strip())
-    head = _SPACED_POSSESSIVE.sub(r"\1\2", head)
+    head = _join_spaced_possessives(head)
     genre = None
     genre_match = None
     for pattern, canonical in vocab.genres:
