@@ -33,6 +33,7 @@ from transcript_model.repairs import (
     _SIGN_REACH,
     _SPACE_PUNCT,
     _SUSPECT,
+    _UNUSUAL,
     _WIDGET,
     _WIDGET_HINTS,
     HINTS,
@@ -298,6 +299,40 @@ def test_a_match_of_ftfys_test_reaches_no_further_than_the_stretch_asked() -> No
 
     parser = getattr(re, "_parser", None) or __import__("sre_parse")  # Python 3.11 / 3.10
     assert parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1] <= _SIGN_REACH + 1
+
+
+def test_ftfys_test_finds_no_mojibake_made_of_ascii_and_russian_letters() -> None:
+    """Every alternative of ftfy's pattern consumes, where it must consume something, a
+    character outside ASCII and the Russian alphabet (one _UNUSUAL finds): read from the
+    pattern itself, each item compiled alone and tried on every such character, so that a
+    new version of ftfy is checked too."""
+    from ftfy.badness import BADNESS_RE  # noqa: PLC0415
+
+    parser = getattr(re, "_parser", None) or __import__("sre_parse")  # Python 3.11 / 3.10
+    compiler = getattr(re, "_compiler", None) or __import__("sre_compile")
+    const = getattr(re, "_constants", None) or __import__("sre_constants")
+    plain = [c for c in map(chr, range(0x460)) if not _UNUSUAL.match(c)]
+    assert len(plain) == 128 + 66 and _UNUSUAL.match("ґ") and not _UNUSUAL.match("ё")
+    tree = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+
+    def can_be_plain(item: tuple[object, object]) -> bool:
+        one = compiler.compile(parser.SubPattern(tree.state, [item]), BADNESS_RE.flags)
+        return any(one.fullmatch(c) for c in plain)
+
+    ((op, (_, alternatives)),) = tree.data
+    assert op is const.BRANCH and len(alternatives) > 30
+    for alternative in alternatives:
+        needed = []
+        for op, av in alternative.data:
+            if op is const.AT:
+                continue  # consumes nothing
+            if op in (const.MAX_REPEAT, const.MIN_REPEAT):
+                if av[0] > 0:  # else it may consume nothing
+                    needed.extend(av[2].data)
+            else:
+                needed.append((op, av))
+        assert needed and not all(can_be_plain(item) for item in needed), alternative
+    assert can_be_plain((const.LITERAL, ord("ж"))) and not can_be_plain((const.LITERAL, ord("’")))
 
 
 def test_every_sign_of_mojibake_ftfy_looks_for_is_one_mojibake_sign_finds() -> None:
