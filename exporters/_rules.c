@@ -268,6 +268,14 @@ static const xmlNode *first_child(const xmlNode *n, const char *name) {
 }
 
 /* XPath's string-length: characters, not bytes */
+/* The first element from ``n`` on, following ``next`` (1) or ``prev`` (0) links: what XPath's
+ * following-sibling::*[1] or preceding-sibling::*[1] finds; NULL if none. */
+static const xmlNode *sibling_element(const xmlNode *n, int forward) {
+    while (n != NULL && n->type != XML_ELEMENT_NODE)
+        n = forward ? n->next : n->prev;
+    return n;
+}
+
 static size_t char_length(const xmlChar *s) {
     size_t n = 0;
     for (; *s; s++)
@@ -481,6 +489,19 @@ static int visit(const xmlNode *n, State *s) {
             const xmlChar *target = attr(n, "target", NULL, &s->undecided);
             if (target != NULL)
                 PUSH(push_str(&s->diagnostics, target));
+        } else if (strcmp(name, "note") == 0 && is_tei(n->parent, "div") && is_tei(n->parent->parent, "body")) {
+            const xmlChar *type = attr(n, "type", NULL, &s->undecided);
+            if (type != NULL && strcmp((const char *)type, "speaker") == 0) /* speaker-note-before-u */
+                return is_tei(sibling_element(n->next, 1), "u");
+            if (type != NULL && strcmp((const char *)type, "description") == 0) {
+                /* description-notes-first: every element before it is a description (each
+                 * description is visited: asking of the one just before it is enough) */
+                const xmlNode *before = sibling_element(n->prev, 0);
+                if (before == NULL)
+                    return 1;
+                const xmlChar *before_type = is_tei(before, "note") ? attr(before, "type", NULL, &s->undecided) : NULL;
+                return before_type != NULL && strcmp((const char *)before_type, "description") == 0;
+            }
         }
         return 1;
     case 'd':

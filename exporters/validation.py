@@ -320,6 +320,25 @@ def rules_hold(tree: etree._ElementTree) -> bool:
     return _rules_hold_python(tree)
 
 
+def _div_in_order(text: etree._Element) -> bool:
+    """The div-order rules: each speaker note is followed by a u, each description note is
+    preceded by description notes only (RELAX NG allows note and u alone in the div)."""
+    div = text.find(f"{_TN}body/{_TN}div")
+    if div is None:
+        return True
+    after_turn = False  # a u or a speaker note came before
+    speaker_waits = False  # the element before was a speaker note
+    for child in div.iterchildren("*"):
+        if speaker_waits and child.tag != _U:
+            return False
+        kind = child.get("type") if child.tag == _NOTE else None
+        if kind == "description" and after_turn:
+            return False
+        speaker_waits = kind == "speaker"
+        after_turn = after_turn or kind != "description"
+    return not speaker_waits
+
+
 def _rules_hold_python(tree: etree._ElementTree) -> bool:
     """The Python verdict of :func:`rules_hold`. It looks only where RELAX NG allows each
     element: one walk per kind of element, which lxml does in C, so that no element's tag
@@ -356,7 +375,9 @@ def _rules_hold_python(tree: etree._ElementTree) -> bool:
                 return False  # datetime-has-zone (a warning)
             if "".join(date.itertext()) != when:
                 return False  # date-text-matches
-    # body: turns, paragraphs, edits
+    # body: the order of the div's children, turns, paragraphs, edits
+    if not _div_in_order(text):
+        return False  # speaker-note-before-u, description-notes-first
     turns = list(text.iter(_U))
     who = [u.get("who") for u in turns]
     kinds = [u.get("ana") for u in turns]

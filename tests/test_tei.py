@@ -195,6 +195,37 @@ def test_duplicate_ids_are_found_by_the_schematron_with_their_line(example_tei: 
     assert [(i.rule, i.line) for i in issues] == [("unique-id", 106), ("unique-id", 107), ("layout-resolves", 127)]
 
 
+QUESTION_LABEL = '<note type="speaker">Question</note>'
+ANSWER_LABEL = '<note type="speaker">Elena Sorokina</note>'
+DESCRIPTION = '<note type="description">Geneva.</note>'
+
+
+@pytest.mark.parametrize(
+    ("edits", "found"),
+    [
+        # the first label (line 100) moved after its turn, to line 103: the next label follows it
+        (
+            [(QUESTION_LABEL + "\n      ", ""), ("</u>", "</u>\n      " + QUESTION_LABEL)],
+            [("speaker-note-before-u", 103)],
+        ),
+        # a description between turns (line 104), instead of the second label or before it
+        ([(ANSWER_LABEL, DESCRIPTION)], [("description-notes-first", 104)]),
+        ([(ANSWER_LABEL, DESCRIPTION + "\n      " + ANSWER_LABEL)], [("description-notes-first", 104)]),
+        # descriptions open the div
+        ([('<div type="transcript">', '<div type="transcript">\n      ' + DESCRIPTION)], []),
+    ],
+)  # fmt: skip
+def test_the_order_of_labels_turns_and_descriptions_is_the_schematrons(
+    example_tei: bytes, edits: list[tuple[str, str]], found: list[tuple[str, int]]
+) -> None:
+    """RELAX NG allows notes and turns in any order in the div (the order written there made
+    libxml2 slow on long transcripts); the div-order rules say where each goes."""
+    bad = example_tei
+    for old, new in edits:
+        bad = _mutate(bad, old, new)
+    assert [(i.rule, i.line) for i in exporters.validate_tei(bad)] == found
+
+
 @pytest.mark.parametrize(
     ("sic", "corr", "rules"),
     [
@@ -408,6 +439,24 @@ def _tree_mutations(data: bytes, make: Callable[[], etree._ElementTree] | None =
     nbsp = "\u00a0"  # not a space to XPath's normalize-space()
     first_seg = "//tei:body//tei:seg[1]"
     mutate(lambda r: [s.__setattr__("text", nbsp) or [s.remove(c) for c in list(s)] for s in x(r, first_seg)])
+    # the order of the div's children (div-order): a label (speaker note) before its turn,
+    # descriptions before everything else
+    div = "//tei:body/tei:div"
+
+    def description(text: str = "A description.") -> etree._Element:
+        note = etree.Element(f"{{{TEI_NS}}}note", type="description")
+        note.text = text
+        return note
+
+    mutate(lambda r: [n.getparent().append(n) for n in x(r, div + "/tei:note[@type='speaker'][1]")] or False)
+    mutate(lambda r: [n.getnext().addnext(n) for n in x(r, div + "/tei:note[@type='speaker'][1]")] or False)
+    mutate(lambda r: [n.getnext().addnext(n) for n in x(r, div + "/tei:note[@type='speaker'][last()]")] or False)
+    mutate(lambda r: [u.addnext(description()) for u in x(r, div + "/tei:u[1]")])
+    mutate(lambda r: [d.insert(0, description()) for d in x(r, div)])
+    mutate(lambda r: [d.insert(0, description()) or d.insert(0, description("Another.")) for d in x(r, div)])
+    mutate(lambda r: [u.addprevious(description()) for u in x(r, div + "/tei:u[last()]")])
+    mutate(lambda r: [n.addnext(etree.Comment(" x ")) for n in x(r, div + "/tei:note[@type='speaker'][1]")] or False)
+    mutate(lambda r: [n.set("type", "description") for n in x(r, div + "/tei:note[@type='speaker'][1]")] or False)
     mutate(lambda r: None)  # unchanged
     return out
 
@@ -481,6 +530,7 @@ def test_the_native_verdict_is_built_where_a_compiler_is() -> None:
 
 
 _POINTERS = ("who", "ana", "resp", "target", "corresp")
+_DIV = f"{{{TEI_NS}}}div"
 
 
 @settings(max_examples=300, deadline=None)
@@ -500,6 +550,7 @@ def test_native_rules_agree_with_the_schematron_on_random_edits(data: st.DataObj
         st.sampled_from(["#", "#nowhere", "", " ", "\u00a0", "2023-03-14", "2023-03-14T10:00:00"]),
     )
     carriers = {
+        "order": [e for e in elements if e.getparent() is not None and e.getparent().tag == _DIV],
         "id": [e for e in elements if e.get(XMLID) is not None],
         "pointer": [e for e in elements if any(e.get(a) is not None for a in _POINTERS)],
         "when": [e for e in elements if e.get("when") is not None],
@@ -508,7 +559,10 @@ def test_native_rules_agree_with_the_schematron_on_random_edits(data: st.DataObj
     for _ in range(data.draw(st.integers(1, 3), label="edits")):
         kind = data.draw(st.sampled_from(sorted(k for k, v in carriers.items() if v)), label="kind")
         el = data.draw(st.sampled_from(carriers[kind]), label="element")
-        if kind == "id":
+        if kind == "order":  # moved elsewhere among the div's children
+            parent = el.getparent()
+            parent.insert(data.draw(st.integers(0, len(parent) - 1), label="position"), el)
+        elif kind == "id":
             el.set(XMLID, data.draw(st.sampled_from(ids), label="id"))
         elif kind == "pointer":
             names = [a for a in _POINTERS if el.get(a) is not None]
