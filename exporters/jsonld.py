@@ -21,7 +21,7 @@ from transcript_model.source import piece_rows
 
 from .ids import Ids, turn_id
 from .resources import CONTEXT_IRI, TOOL_ID
-from .tei import iso
+from .tei import BLOCK_KINDS, SEVERITIES, TURN_KINDS, iso
 
 JsonObject = dict[str, Any]
 
@@ -131,7 +131,7 @@ def _layout(t: Transcript, ids: Ids) -> list[JsonObject]:
             out.append({"kind": "gap", "text": original})
         elif block is not None:
             n += 1
-            item: JsonObject = {"@id": f"#l{n}", "kind": block.kind.value, "text": original}
+            item: JsonObject = {"@id": f"#l{n}", "kind": BLOCK_KINDS[block.kind], "text": original}
             turn = label_turns.get((start, end))
             if turn is not None:
                 item["turn"] = "#" + turn
@@ -150,7 +150,7 @@ def _diagnostics(t: Transcript, ids: Ids) -> list[JsonObject]:
             anchors.setdefault((start, end), f"l{n}")
     out: list[JsonObject] = []
     for d in t.diagnostics:
-        item: JsonObject = {"severity": d.severity.value, "code": d.code, "description": d.message}
+        item: JsonObject = {"severity": SEVERITIES[d.severity], "code": d.code, "description": d.message}
         if d.line is not None:
             item["line"] = d.line
         if d.span is not None:
@@ -169,7 +169,7 @@ def _message(i: int, turn: Turn, t: Transcript, ids: Ids) -> JsonObject:
     if turn.label is not None:
         msg["label"] = turn.label
     if turn.kind is not None:
-        msg["turnKind"] = turn.kind.value
+        msg["turnKind"] = TURN_KINDS[turn.kind]
     msg["text"] = turn.text
     msg["paragraphs"] = [_paragraph(p, t, ids) for p in turn.paragraphs]
     return msg
