@@ -521,7 +521,9 @@ def _convert_task(item: tuple[str, str | None]) -> FileResult:
     written: list[str] = []
     for suffix, payload in outputs:
         target = base + suffix
-        if target in inputs and os.path.exists(target):  # asked without a stat first
+        # an output folder that held no file holds no input (a folder is walked without
+        # following links, as inputs are found): no output can be one there
+        if not opts.empty and target in inputs and os.path.exists(target):  # asked without a stat first
             issues.append(read_issue(f"{target}: refusing to overwrite an input file"))
             status = "error"
             continue

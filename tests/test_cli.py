@@ -227,3 +227,21 @@ def test_version_says_how_the_installation_runs(capsys: pytest.CaptureFixture[st
         f"{'C' if validation._native_rules is not None else 'Python'} verdict of the rules)"
     )
     assert line == expected
+
+
+def test_an_empty_output_folder_holds_no_input_even_through_a_link(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, example: Path
+) -> None:
+    """Into an output folder that held no file, outputs are written without asking whether
+    they are inputs: a folder linked there is walked as given, and its files' outputs land
+    in the output folder itself, beside the link, never on a file behind it."""
+    precious = example.parent / "talk.tei.xml"
+    precious.write_bytes(b"<keep/>")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "link").symlink_to(example.parent, target_is_directory=True)
+    code, _, _ = run(capsys, "convert", str(out / "link"), "--glob", "*", "-o", str(out), "-q", "-j", "1")
+    assert precious.read_bytes() == b"<keep/>"
+    assert (out / "talk.tei.xml").exists() and (out / "talk.tei.xml").read_bytes() != b"<keep/>"
+    # talk.tei.xml, an input by the glob, is read as a transcript too (the parser is tolerant)
+    assert code == 0 and (out / "talk.tei.xml.tei.xml").exists()
