@@ -276,3 +276,18 @@ def test_spaced_possessives_are_joined_as_the_pattern_joins_them(text: str) -> N
         ends = re.compile(r"['’]s$")
         assert word.endswith(("'s", "’s")) == (ends.search(word) is not None)
         assert (word[:-2] if word.endswith(("'s", "’s")) else word) == ends.sub("", word)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["14.03.2023 16:05", "March 14, 2023", "14 марта 2023 года", "2023-03-14", "5:41 P.M. EST", "March 14, 2023 5 pm"],
+)
+def test_a_group_is_read_as_groupdict_reads_it(text: str) -> None:
+    from transcript_model.dates import _group  # noqa: PLC0415
+
+    for pattern in (_DATE_LINE, _TIME_LINE, re.compile(r"(?P<d1>\d+)")):
+        m = pattern.search(text)
+        if m is None:
+            continue
+        for name in [*pattern.groupindex, "y4", "hour", "nothing"]:
+            assert _group(m, name) == m.groupdict().get(name), (pattern.pattern[:30], text, name)

@@ -90,10 +90,17 @@ class DateLine:
         object.__setattr__(self, "time", time)
 
 
+def _group(m: re.Match[str], name: str) -> str | None:
+    """What ``m.groupdict().get(name)`` gives (the group's text; ``None`` where it took no
+    part or the pattern has no such group), without building the dict of every group (1.5
+    µs for a date line's twenty-five)."""
+    return m[name] if name in m.re.groupindex else None
+
+
 def date_from(m: re.Match[str]) -> dt.date | None:
     """The date a :data:`DATE_RX` match names, or ``None`` when it is not a real date."""
     for d, mo, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), ("d3", "m3", "y3"), ("d4", "m4", "y4")):
-        if m.groupdict().get(y):
+        if _group(m, y):
             month_text = m[mo]
             month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower().rstrip("."))
             if month is None:
@@ -107,7 +114,7 @@ def date_from(m: re.Match[str]) -> dt.date | None:
 
 def time_from(m: re.Match[str]) -> dt.time | None:
     """The time a :data:`TIME_RX` match names (12-hour clocks converted, zones attached)."""
-    if not m.groupdict().get("hour"):
+    if not _group(m, "hour"):
         return None
     hour, minute = int(m["hour"]), int(m["minute"])
     ampm = (m["ampm"] or "").replace(".", "").replace(" ", "").lower()
