@@ -1,5 +1,5 @@
 """Hatchling build hook: compiles the modules a document goes through (with mypyc) and
-``exporters/_rules.c``, the C verdict of our Schematron rules.
+``exporters/_rules.c``, the C verdicts of our Schematron rules and RELAX NG.
 
 Both are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
 ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time

@@ -4,7 +4,8 @@
 
 Without ``--dir``, converts ``--files`` generated reference-sized transcripts first (see
 ``throughput.py``). Times each step over all the files, best of five, in microseconds per
-file: reading, parsing, our RELAX NG, the native verdict of our Schematron rules (C where
+file: reading, parsing, our RELAX NG (libxml2, and the C reading of it that accepts our
+files without it, where built), the native verdict of our Schematron rules (C where
 built, and the Python one beside it), the SHA-256 that ``--changed-only`` needs, the whole
 ``validate_tei``, and all of it (read, parse, validate) file after file, as a run does. Runs
 against any checkout (it only uses functions every version has), so a change can be measured
@@ -72,9 +73,12 @@ def report(paths: list[Path]) -> int:
     rows = [
         ("read", best_of(lambda p: p.read_bytes(), paths)),
         ("parse", best_of(parse_xml, datas)),
-        ("RELAX NG", best_of(rng.validate, trees)),
-        ("Schematron rules (native verdict)", best_of(rules_hold, trees)),
+        ("RELAX NG (libxml2)", best_of(rng.validate, trees)),
     ]
+    structure = getattr(validation, "structure_accepted", None)  # since the C reading of it
+    if structure is not None:
+        rows.append(("  the same, C reading (accepts)", best_of(structure, trees)))
+    rows.append(("Schematron rules (native verdict)", best_of(rules_hold, trees)))
     python_verdict = getattr(validation, "_rules_hold_python", None)  # since the C verdict
     if python_verdict is not None:
         rows.append(("  the same, Python verdict", best_of(python_verdict, trees)))

@@ -1,5 +1,7 @@
 /*
- * The native verdict of our Schematron rules (schemas/transcript-tei.sch), in C.
+ * The native verdicts on our TEI documents, in C: check() for our Schematron rules
+ * (schemas/transcript-tei.sch), structure() for our RELAX NG (schemas/transcript-tei.rng,
+ * the second half of this file).
  *
  * exporters/validation.py's rules_hold() calls check(root) first and falls back to its
  * Python verdict when this module is not built (no C compiler at install time) or when
@@ -610,14 +612,733 @@ static PyObject *check(PyObject *module, PyObject *root) {
     return PyLong_FromLong(r);
 }
 
+/* ================================================================== the RELAX NG structure
+ *
+ * structure(root) says 1 when the document has one of the shapes our RELAX NG accepts
+ * (schemas/transcript-tei.rng), checked exactly: every element, its place, its attributes
+ * and their values, its text. It never says a document is invalid: anything it does not
+ * recognise, or cannot be sure libxml2 accepts (a comment, an entity reference, a value in
+ * a form we never write, such as a date with a zone or an id outside ASCII), makes it say
+ * -1, and libxml2 then validates the document and explains what fails. So it must accept
+ * nothing RELAX NG rejects (the tests run both on the exports of every test document and
+ * on random edits of them), and it should accept every document the exporter writes (or
+ * those are validated at libxml2's pace). Change the RELAX NG and this section together.
+ *
+ * Each function below checks one element of the schema (named as there) and returns 1 when
+ * it matches, 0 when it cannot say.
+ */
+
+/* "Elements only" content: the next element child from ``n`` on (NULL at the end); fails
+ * (*ok = 0) on text that is not whitespace and on anything but elements and text, which
+ * libxml2 may see differently (comments, processing instructions, entity references). */
+static const xmlNode *element_from(const xmlNode *n, int *ok) {
+    for (; n != NULL; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            return n;
+        if (n->type != XML_TEXT_NODE || (n->content != NULL && has_non_space((const char *)n->content))) {
+            *ok = 0;
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* a cursor over an element's element children */
+typedef struct {
+    const xmlNode *at; /* the next element child, NULL at the end */
+    int ok;
+} Kids;
+
+static Kids kids_of(const xmlNode *n) {
+    Kids k = {NULL, 1};
+    k.at = element_from(n->children, &k.ok);
+    return k;
+}
+
+static void advance(Kids *k) { k->at = element_from(k->at->next, &k->ok); }
+
+/* whether the next child is the TEI element ``name`` (without taking it) */
+static int next_is(const Kids *k, const char *name) { return k->ok && is_tei(k->at, name); }
+
+/* takes the next child if it is ``name`` and ``check`` accepts it; 1 taken, 0 not */
+typedef int (*Shape)(const xmlNode *);
+
+static int take(Kids *k, const char *name, Shape check) {
+    if (!next_is(k, name) || !check(k->at))
+        return 0;
+    advance(k);
+    return 1;
+}
+
+static int at_end(const Kids *k) { return k->ok && k->at == NULL; }
+
+/* an element with no attributes and one element child, ``name`` */
+static int only_child(const xmlNode *n, const char *name, Shape check) {
+    if (n->properties != NULL)
+        return 0;
+    Kids k = kids_of(n);
+    return take(&k, name, check) && at_end(&k);
+}
+
+/* the element children: one or more ``name`` */
+static int one_or_more(const xmlNode *n, const char *name, Shape check) {
+    Kids k = kids_of(n);
+    if (!take(&k, name, check))
+        return 0;
+    while (next_is(&k, name))
+        if (!take(&k, name, check))
+            return 0;
+    return at_end(&k);
+}
+
+/* --- values (each accepts a subset of its datatype's lexical space: the forms we write) */
+
+typedef int (*ValueCheck)(const xmlChar *);
+
+static int any_value(const xmlChar *s) {
+    (void)s;
+    return 1;
+}
+
+/* text.nonEmpty: a token other than the empty one (a character that is not XML space) */
+static int non_empty(const xmlChar *s) { return has_non_space((const char *)s); }
+
+static int is_ascii_letter(xmlChar c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_digit(xmlChar c) { return c >= '0' && c <= '9'; }
+
+/* the length of the Russian letter at ``s`` in UTF-8 (А-я, Ё, ё: letters to every edition
+ * of XML, and to libxml2), or 0 */
+static int russian_letter(const xmlChar *s) {
+    if (s[0] == 0xD0)
+        return (s[1] >= 0x90 && s[1] <= 0xBF) || s[1] == 0x81 ? 2 : 0;
+    if (s[0] == 0xD1)
+        return (s[1] >= 0x80 && s[1] <= 0x8F) || s[1] == 0x91 ? 2 : 0;
+    return 0;
+}
+
+/* NCName, in ASCII and Russian letters: a letter or "_", then letters, digits, ".", "-", "_"
+ * (person ids are made from names: "в-путин") */
+static int ncname(const xmlChar *s) {
+    int first = 1;
+    while (*s) {
+        int len = russian_letter(s);
+        if (len == 0 && !is_ascii_letter(*s) && *s != '_' && (first || (!is_digit(*s) && *s != '.' && *s != '-')))
+            return 0;
+        s += len ? len : 1;
+        first = 0;
+    }
+    return !first;
+}
+
+/* NCName with the pattern [\w.\-]+ (a profile's name): XSD's \w has no "_" (punctuation) */
+static int profile_name(const xmlChar *s) {
+    if (!is_ascii_letter(*s))
+        return 0;
+    for (s++; *s; s++)
+        if (!is_ascii_letter(*s) && !is_digit(*s) && *s != '.' && *s != '-')
+            return 0;
+    return 1;
+}
+
+/* [\d]+[a-z]*[\d]*(\.[\d]+[a-z]*[\d]*){0,3}, in ASCII, no space */
+static int version_number(const xmlChar *s) {
+    for (int part = 0; part < 4; part++) {
+        if (!is_digit(*s))
+            return 0;
+        while (is_digit(*s))
+            s++;
+        while (*s >= 'a' && *s <= 'z')
+            s++;
+        while (is_digit(*s))
+            s++;
+        if (*s == 0)
+            return 1;
+        if (*s != '.')
+            return 0;
+        s++;
+    }
+    return 0;
+}
+
+/* language: a two- or three-letter ISO 639 code alone ("en", "ru") */
+static int language(const xmlChar *s) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!is_ascii_letter(s[n]))
+            return 0;
+    return n == 2 || n == 3;
+}
+
+/* ``n`` digits from ``s`` as a number, or -1 */
+static int digits(const xmlChar *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* YYYY-MM-DD, a day of the Gregorian calendar, year 0001 to 9999; the length read or 0 */
+static int day_part(const xmlChar *s) {
+    static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int year = digits(s, 4), month, day;
+    if (year < 1 || s[4] != '-' || (month = digits(s + 5, 2)) < 1 || month > 12 || s[7] != '-')
+        return 0;
+    day = digits(s + 8, 2);
+    if (day < 1 || day > month_days[month - 1])
+        return 0;
+    if (month == 2 && day == 29 && !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        return 0;
+    return 10;
+}
+
+/* xsd:date, without a zone */
+static int date(const xmlChar *s) { return day_part(s) == 10 && s[10] == 0; }
+
+/* xsd:dateTime: YYYY-MM-DDThh:mm:ss, then nothing, Z, or an offset +hh:mm / -hh:mm (under 14 h) */
+static int date_time(const xmlChar *s) {
+    if (day_part(s) != 10 || s[10] != 'T')
+        return 0;
+    const xmlChar *t = s + 11;
+    int h = digits(t, 2), m, sec;
+    if (h < 0 || h > 23 || t[2] != ':' || (m = digits(t + 3, 2)) < 0 || m > 59 || t[5] != ':')
+        return 0;
+    sec = digits(t + 6, 2);
+    if (sec < 0 || sec > 59)
+        return 0;
+    const xmlChar *z = t + 8;
+    if (*z == 0 || (z[0] == 'Z' && z[1] == 0))
+        return 1;
+    if (*z != '+' && *z != '-')
+        return 0;
+    h = digits(z + 1, 2);
+    if (h < 0 || h > 13 || z[3] != ':')
+        return 0;
+    m = digits(z + 4, 2);
+    return m >= 0 && m <= 59 && z[6] == 0;
+}
+
+/* att.when: xsd:date or xsd:dateTime */
+static int when(const xmlChar *s) { return date(s) || date_time(s); }
+
+/* nonNegativeInteger and positiveInteger: one to nine ASCII digits */
+static int non_negative(const xmlChar *s) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!is_digit(s[n]))
+            return 0;
+    return n >= 1 && n <= 9;
+}
+
+static int positive(const xmlChar *s) {
+    if (!non_negative(s))
+        return 0;
+    for (; *s; s++)
+        if (*s != '0')
+            return 1;
+    return 0;
+}
+
+/* a character of an RFC 3986 path, query or fragment: unreserved, sub-delims, ":", "@", "/", "?" */
+static int uri_char(xmlChar c) {
+    return is_ascii_letter(c) || is_digit(c) || (c != 0 && strchr("-._~!$&'()*+,;=:@/?", c) != NULL);
+}
+
+static int is_hex(xmlChar c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/* anyURI: an absolute http(s) URI, RFC 3986, in ASCII (the form the parser keeps) */
+static int http_uri(const xmlChar *s) {
+    if (strncmp((const char *)s, "http://", 7) == 0)
+        s += 7;
+    else if (strncmp((const char *)s, "https://", 8) == 0)
+        s += 8;
+    else
+        return 0;
+    const xmlChar *host = s;
+    while (is_ascii_letter(*s) || is_digit(*s) || *s == '.' || *s == '-')
+        s++;
+    if (s == host)
+        return 0;
+    if (*s == ':') {
+        s++;
+        const xmlChar *port = s;
+        while (is_digit(*s))
+            s++;
+        if (s == port || s - port > 5)
+            return 0;
+    }
+    if (*s != 0 && *s != '/' && *s != '?' && *s != '#')
+        return 0;
+    int fragment = 0;
+    for (; *s; s++) {
+        if (*s == '#') {
+            if (fragment)
+                return 0; /* one fragment */
+            fragment = 1;
+        } else if (*s == '%') {
+            if (!is_hex(s[1]) || !is_hex(s[2]))
+                return 0;
+            s += 2;
+        } else if (!uri_char(*s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* --- attributes */
+
+typedef struct {
+    const char *name;
+    int in_xml_ns;   /* xml:id, xml:lang, xml:space */
+    int required;
+    const char *fixed; /* the one value allowed, or NULL */
+    ValueCheck check;  /* else a check of the value */
+} AttrSpec;
+
+/* the value of an attribute node: its one text, "" when it has none, NULL otherwise */
+static const xmlChar *attr_value(const xmlAttr *a) {
+    const xmlNode *value = a->children;
+    if (value == NULL)
+        return EMPTY;
+    if (value->type != XML_TEXT_NODE || value->next != NULL || value->content == NULL)
+        return NULL;
+    return value->content;
+}
+
+/* every attribute of ``n`` is one of ``specs`` and has a value it allows; every required
+ * one is there (at most 8 specs) */
+static int attrs_are(const xmlNode *n, const AttrSpec *specs, int count) {
+    unsigned seen = 0;
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+        int found = -1;
+        for (int i = 0; i < count; i++) {
+            if (strcmp((const char *)a->name, specs[i].name) != 0)
+                continue;
+            if (specs[i].in_xml_ns ? (a->ns != NULL && strcmp((const char *)a->ns->href, XML_NS) == 0) : a->ns == NULL)
+                found = i;
+            break;
+        }
+        if (found < 0)
+            return 0;
+        const xmlChar *v = attr_value(a);
+        if (v == NULL)
+            return 0;
+        if (specs[found].fixed != NULL ? strcmp((const char *)v, specs[found].fixed) != 0 : !specs[found].check(v))
+            return 0;
+        seen |= 1u << found;
+    }
+    for (int i = 0; i < count; i++)
+        if (specs[i].required && !(seen & (1u << i)))
+            return 0;
+    return 1;
+}
+
+#define ATTRS(n, ...)                                                                                              \
+    do {                                                                                                           \
+        static const AttrSpec specs_[] = {__VA_ARGS__};                                                            \
+        if (!attrs_are((n), specs_, (int)(sizeof specs_ / sizeof specs_[0])))                                      \
+            return 0;                                                                                              \
+    } while (0)
+#define NO_ATTRS(n)                                                                                                \
+    do {                                                                                                           \
+        if ((n)->properties != NULL)                                                                               \
+            return 0;                                                                                              \
+    } while (0)
+#define XMLID {"id", 1, 1, NULL, ncname}
+
+/* --- text */
+
+/* only text children (no element, comment or entity reference), and the value ``check``
+ * accepts (the text nodes joined: libxml2 joins adjacent ones, so a parsed element has one) */
+static int text_is(const xmlNode *n, ValueCheck check) {
+    const xmlNode *c = n->children;
+    if (c == NULL)
+        return check(EMPTY);
+    if (c->type != XML_TEXT_NODE || c->content == NULL)
+        return 0;
+    if (c->next == NULL)
+        return check(c->content);
+    /* several text nodes (a tree built through lxml's API): any text, or some non-space */
+    if (check != any_value && check != non_empty)
+        return 0;
+    int some = 0;
+    for (; c != NULL; c = c->next) {
+        if (c->type != XML_TEXT_NODE || c->content == NULL)
+            return 0;
+        some |= non_empty(c->content);
+    }
+    return check == any_value || some;
+}
+
+/* an element with no attributes and text that ``check`` accepts */
+static int plain(const xmlNode *n, ValueCheck check) {
+    NO_ATTRS(n);
+    return text_is(n, check);
+}
+
+static int plain_non_empty(const xmlNode *n) { return plain(n, non_empty); }
+static int plain_any(const xmlNode *n) { return plain(n, any_value); }
+
+/* --- the elements, as the schema defines them */
+
+/* an element of text only: its attributes, and the check of its text */
+#define TEXT_ELEMENT(fn, text_check, ...)                                                                          \
+    static int fn(const xmlNode *n) {                                                                              \
+        ATTRS(n, __VA_ARGS__);                                                                                     \
+        return text_is(n, text_check);                                                                             \
+    }
+
+TEXT_ELEMENT(s_date, non_empty, {"when", 0, 1, NULL, when})
+
+TEXT_ELEMENT(s_title, non_empty, {"type", 0, 0, "untitled", NULL})
+
+TEXT_ELEMENT(s_idno_number, non_empty, {"type", 0, 1, "number", NULL})
+
+TEXT_ELEMENT(s_idno_uri, http_uri, {"type", 0, 1, "URI", NULL})
+
+TEXT_ELEMENT(s_idno_file, any_value, {"type", 0, 1, "file", NULL})
+
+TEXT_ELEMENT(s_ref, non_empty, {"target", 0, 1, NULL, http_uri})
+
+static int s_title_stmt(const xmlNode *n) { return only_child(n, "title", s_title); }
+
+/* an optional child: absent, or present and accepted */
+#define OPTIONAL(k, name, check)                                                                                   \
+    do {                                                                                                           \
+        if (next_is((k), (name)) && !take((k), (name), (check)))                                                   \
+            return 0;                                                                                              \
+    } while (0)
+
+static int s_publication_stmt(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    if (!take(&k, "publisher", plain_non_empty) && !take(&k, "authority", plain_non_empty))
+        return 0;
+    OPTIONAL(&k, "date", s_date);
+    /* two optional idno, told apart by their type, the number first */
+    (void)take(&k, "idno", s_idno_number);
+    OPTIONAL(&k, "idno", s_idno_uri);
+    return at_end(&k);
+}
+
+static int s_bibl(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    if (next_is(&k, "note"))
+        return take(&k, "note", plain_non_empty) && at_end(&k);
+    OPTIONAL(&k, "title", plain_non_empty);
+    OPTIONAL(&k, "publisher", plain_non_empty);
+    OPTIONAL(&k, "date", s_date);
+    OPTIONAL(&k, "ref", s_ref);
+    OPTIONAL(&k, "idno", s_idno_file);
+    return at_end(&k);
+}
+
+static int s_source_desc(const xmlNode *n) { return only_child(n, "bibl", s_bibl); }
+
+static int s_file_desc(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    return take(&k, "titleStmt", s_title_stmt) && take(&k, "publicationStmt", s_publication_stmt) &&
+           take(&k, "sourceDesc", s_source_desc) && at_end(&k);
+}
+
+TEXT_ELEMENT(s_profile_desc_of_application, profile_name, {"type", 0, 1, "profile", NULL})
+
+static int s_application(const xmlNode *n) {
+    ATTRS(n, XMLID, {"ident", 0, 1, NULL, ncname}, {"version", 0, 1, NULL, version_number});
+    Kids k = kids_of(n);
+    if (!take(&k, "label", plain_non_empty))
+        return 0;
+    OPTIONAL(&k, "desc", s_profile_desc_of_application);
+    return at_end(&k);
+}
+
+static int s_app_info(const xmlNode *n) { return only_child(n, "application", s_application); }
+
+static int s_correction(const xmlNode *n) {
+    ATTRS(n, {"method", 0, 1, "markup", NULL});
+    Kids k = kids_of(n);
+    return take(&k, "p", plain_non_empty) && at_end(&k);
+}
+
+static int s_editorial_decl(const xmlNode *n) { return only_child(n, "correction", s_correction); }
+
+static int s_category(const xmlNode *n) {
+    ATTRS(n, XMLID);
+    Kids k = kids_of(n);
+    return take(&k, "catDesc", plain_non_empty) && at_end(&k);
+}
+
+static int s_taxonomy(const xmlNode *n) {
+    ATTRS(n, XMLID);
+    return one_or_more(n, "category", s_category);
+}
+
+static int s_class_decl(const xmlNode *n) {
+    NO_ATTRS(n);
+    return one_or_more(n, "taxonomy", s_taxonomy);
+}
+
+static int s_encoding_desc(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    return take(&k, "appInfo", s_app_info) && take(&k, "editorialDecl", s_editorial_decl) &&
+           take(&k, "classDecl", s_class_decl) && at_end(&k);
+}
+
+static int s_abstract(const xmlNode *n) {
+    NO_ATTRS(n);
+    return one_or_more(n, "p", plain_non_empty);
+}
+
+TEXT_ELEMENT(s_term, non_empty, {"type", 0, 1, "genre", NULL})
+
+static int s_keywords(const xmlNode *n) { return only_child(n, "term", s_term); }
+
+static int s_text_class(const xmlNode *n) { return only_child(n, "keywords", s_keywords); }
+
+TEXT_ELEMENT(s_language, non_empty, {"ident", 0, 1, NULL, language})
+
+static int s_lang_usage(const xmlNode *n) { return only_child(n, "language", s_language); }
+
+static int s_affiliation(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    if (take(&k, "roleName", plain_non_empty))
+        OPTIONAL(&k, "orgName", plain_non_empty);
+    else if (!take(&k, "orgName", plain_non_empty))
+        return 0;
+    return at_end(&k);
+}
+
+static int s_person(const xmlNode *n) {
+    ATTRS(n, XMLID, {"role", 0, 0, "anonymous", NULL});
+    Kids k = kids_of(n);
+    if (next_is(&k, "persName")) {
+        const xmlNode *name = k.at;
+        advance(&k);
+        if (at_end(&k)) /* the second choice: a name, any text */
+            return plain_any(name);
+        if (!plain_non_empty(name))
+            return 0;
+    }
+    return take(&k, "affiliation", s_affiliation) && at_end(&k);
+}
+
+static int list_person(const xmlNode *n, const char *type) {
+    const xmlChar *t = NULL;
+    if (n->properties == NULL || n->properties->next != NULL || strcmp((const char *)n->properties->name, "type") != 0 ||
+        n->properties->ns != NULL || (t = attr_value(n->properties)) == NULL || strcmp((const char *)t, type) != 0)
+        return 0;
+    return one_or_more(n, "person", s_person);
+}
+
+static int s_participants(const xmlNode *n) { return list_person(n, "participants"); }
+static int s_mentioned(const xmlNode *n) { return list_person(n, "mentioned"); }
+
+static int s_partic_desc(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    if (take(&k, "listPerson", s_participants))
+        OPTIONAL(&k, "listPerson", s_mentioned);
+    else if (!take(&k, "listPerson", s_mentioned))
+        return 0;
+    return at_end(&k);
+}
+
+TEXT_ELEMENT(s_time, non_empty, {"when", 0, 1, NULL, date_time})
+
+static int s_setting(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    OPTIONAL(&k, "placeName", plain_non_empty);
+    OPTIONAL(&k, "date", s_date);
+    OPTIONAL(&k, "time", s_time);
+    OPTIONAL(&k, "activity", plain_non_empty);
+    return at_end(&k);
+}
+
+static int s_setting_desc(const xmlNode *n) { return only_child(n, "setting", s_setting); }
+
+static int s_profile_desc(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    OPTIONAL(&k, "abstract", s_abstract);
+    OPTIONAL(&k, "textClass", s_text_class);
+    OPTIONAL(&k, "langUsage", s_lang_usage);
+    OPTIONAL(&k, "particDesc", s_partic_desc);
+    OPTIONAL(&k, "settingDesc", s_setting_desc);
+    return at_end(&k);
+}
+
+static int s_tei_header(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    return take(&k, "fileDesc", s_file_desc) && take(&k, "encodingDesc", s_encoding_desc) &&
+           take(&k, "profileDesc", s_profile_desc) && at_end(&k);
+}
+
+/* --- the text */
+
+/* att.repair (resp, ana, n) with reason, and xml:id where ``with_id`` */
+static int s_surplus(const xmlNode *n) {
+    ATTRS(n, {"reason", 0, 1, NULL, non_empty}, {"resp", 0, 1, NULL, any_value}, {"ana", 0, 1, NULL, any_value},
+          {"n", 0, 1, NULL, non_negative}, {"id", 1, 0, NULL, ncname});
+    return text_is(n, any_value);
+}
+
+static int s_supplied(const xmlNode *n) {
+    ATTRS(n, {"reason", 0, 1, NULL, non_empty}, {"resp", 0, 1, NULL, any_value}, {"ana", 0, 1, NULL, any_value},
+          {"n", 0, 1, NULL, non_negative});
+    return text_is(n, any_value);
+}
+
+static int s_choice(const xmlNode *n) {
+    ATTRS(n, {"resp", 0, 1, NULL, any_value}, {"ana", 0, 1, NULL, any_value}, {"n", 0, 1, NULL, non_negative});
+    Kids k = kids_of(n);
+    return take(&k, "sic", plain_any) && take(&k, "corr", plain_any) && at_end(&k);
+}
+
+/* vocal, kinesic, incident: a desc */
+static int s_described(const xmlNode *n) { return only_child(n, "desc", plain_non_empty); }
+
+TEXT_ELEMENT(s_stage_note, non_empty, {"type", 0, 1, "stage", NULL})
+
+/* a paragraph: text, edits and stage directions in any order */
+static int s_seg(const xmlNode *n) {
+    ATTRS(n, XMLID);
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        if (c->type == XML_TEXT_NODE)
+            continue;
+        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || strcmp((const char *)c->ns->href, TEI_NS) != 0)
+            return 0;
+        const char *name = (const char *)c->name;
+        Shape check = strcmp(name, "surplus") == 0    ? s_surplus
+                      : strcmp(name, "choice") == 0   ? s_choice
+                      : strcmp(name, "supplied") == 0 ? s_supplied
+                      : strcmp(name, "note") == 0     ? s_stage_note
+                      : (strcmp(name, "vocal") == 0 || strcmp(name, "kinesic") == 0 || strcmp(name, "incident") == 0)
+                          ? s_described
+                          : NULL;
+        if (check == NULL || !check(c))
+            return 0;
+    }
+    return 1;
+}
+
+static int s_u(const xmlNode *n) {
+    ATTRS(n, XMLID, {"who", 0, 0, NULL, any_value}, {"ana", 0, 0, NULL, any_value});
+    Kids k = kids_of(n);
+    while (next_is(&k, "seg"))
+        if (!take(&k, "seg", s_seg))
+            return 0;
+    return at_end(&k);
+}
+
+static int is_description_or_speaker(const xmlChar *s) {
+    return strcmp((const char *)s, "description") == 0 || strcmp((const char *)s, "speaker") == 0;
+}
+
+TEXT_ELEMENT(s_div_note, non_empty, {"type", 0, 1, NULL, is_description_or_speaker})
+
+static int s_div(const xmlNode *n) {
+    ATTRS(n, {"type", 0, 1, "transcript", NULL});
+    Kids k = kids_of(n);
+    while (k.ok && k.at != NULL)
+        if (!take(&k, "u", s_u) && !take(&k, "note", s_div_note))
+            return 0;
+    return at_end(&k);
+}
+
+static int s_body(const xmlNode *n) { return only_child(n, "div", s_div); }
+
+static int s_text(const xmlNode *n) { return only_child(n, "body", s_body); }
+
+/* --- the standOff */
+
+static int s_ptr(const xmlNode *n) {
+    ATTRS(n, {"target", 0, 1, NULL, any_value});
+    return n->children == NULL;
+}
+
+static int is_block_kind(const xmlChar *s) {
+    static const char *const kinds[] = {"front-matter", "dateline", "number", "title",   "lead",
+                                        "place",        "note",     "label",  "trailer", "chrome"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp((const char *)s, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+TEXT_ELEMENT(s_layout_block, any_value, {"type", 0, 1, NULL, is_block_kind}, XMLID, {"corresp", 0, 0, NULL, any_value})
+
+static int s_layout(const xmlNode *n) {
+    ATTRS(n, {"type", 0, 1, "source-layout", NULL}, {"space", 1, 1, "preserve", NULL});
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        if (c->type == XML_TEXT_NODE)
+            continue;
+        if (is_tei(c, "ptr") ? !s_ptr(c) : !is_tei(c, "seg") || !s_layout_block(c))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_severity(const xmlChar *s) {
+    return strcmp((const char *)s, "warning") == 0 || strcmp((const char *)s, "error") == 0;
+}
+
+static int s_diagnostic(const xmlNode *n) {
+    ATTRS(n, {"type", 0, 1, NULL, is_severity}, {"subtype", 0, 1, NULL, ncname}, {"n", 0, 0, NULL, positive},
+          {"target", 0, 0, NULL, any_value});
+    return text_is(n, non_empty);
+}
+
+static int s_list_annotation(const xmlNode *n) {
+    ATTRS(n, {"type", 0, 1, "diagnostics", NULL});
+    return one_or_more(n, "note", s_diagnostic);
+}
+
+static int s_stand_off(const xmlNode *n) {
+    NO_ATTRS(n);
+    Kids k = kids_of(n);
+    if (!take(&k, "seg", s_layout))
+        return 0;
+    OPTIONAL(&k, "listAnnotation", s_list_annotation);
+    return at_end(&k);
+}
+
+static int s_tei(const xmlNode *n) {
+    ATTRS(n, {"lang", 1, 0, NULL, language});
+    Kids k = kids_of(n);
+    return take(&k, "teiHeader", s_tei_header) && take(&k, "text", s_text) && take(&k, "standOff", s_stand_off) &&
+           at_end(&k);
+}
+
+static PyObject *structure(PyObject *module, PyObject *root) {
+    (void)module;
+    if (!PyObject_TypeCheck(root, element_type)) {
+        PyErr_SetString(PyExc_TypeError, "structure() takes an lxml element (a tree's root)");
+        return NULL;
+    }
+    const xmlNode *node = ((LxmlElement *)root)->c_node;
+    int accepted = node != NULL && is_tei(node, "TEI") && s_tei(node);
+    return PyLong_FromLong(accepted ? 1 : UNDECIDED);
+}
+
 static PyMethodDef methods[] = {
     {"check", check, METH_O,
      "check(root) -> 1 if every assertion of our Schematron holds, 0 if one fails, -1 if undecided."},
+    {"structure", structure, METH_O,
+     "structure(root) -> 1 if the document has a shape our RELAX NG accepts, -1 if it cannot say."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "exporters._rules", "The native verdict of our Schematron rules.", -1, methods,
+    PyModuleDef_HEAD_INIT, "exporters._rules", "The native verdicts of our Schematron rules and RELAX NG.", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 

@@ -19,6 +19,15 @@ SHARED = Path(os.environ.get("TRANSCRIPT_SHARED", REPO.parent / "shared"))
 SEED = SHARED / "seed" / "000_7df60b9e8ee4961f.txt"
 TEI_ALL = SHARED / "tei" / "tei_all.rng"
 EXAMPLE = REPO / "examples" / "answer-to-media-question.txt"
+# small texts we wrote, exported by the TEI tests: several speakers, no speaker, a dateline
+# alone, Russian
+WRITTEN = [
+    "Question: Why?\n\nSergey Lavrov: Because.",
+    "Press release\n\nThe ministry announces a visit.",
+    "Title\n\nIntro text.\n\nQuestion: Why?\n\nMaria Zakharova: Because.",
+    "01.02.2022 19:46",
+    "Сергей Лавров: Добрый день.\n\nВопрос: Как дела?",
+]
 
 
 def need(path: Path, what: str) -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, SHARED
+from conftest import EXAMPLE, SHARED, WRITTEN
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -25,14 +25,6 @@ from exporters.tei import TEI_NS, serialise_tei, tei_tree
 from exporters.validation import IssueSeverity, RelaxNGValidator, errors
 
 NS = {"tei": TEI_NS}
-
-WRITTEN = [
-    "Question: Why?\n\nSergey Lavrov: Because.",
-    "Press release\n\nThe ministry announces a visit.",
-    "Title\n\nIntro text.\n\nQuestion: Why?\n\nMaria Zakharova: Because.",
-    "01.02.2022 19:46",
-    "Сергей Лавров: Добрый день.\n\nВопрос: Как дела?",
-]
 
 
 @pytest.fixture(scope="module")
