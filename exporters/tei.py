@@ -101,14 +101,6 @@ def _leaf(tag: str, text: str | None = None, *attrs: tuple[str, str]) -> str:
     return f"<{tag}{_attrs(attrs)}>{_text(text)}</{tag}>"
 
 
-def _mixed(tag: str, inner: str | None, *attrs: tuple[str, str]) -> str:
-    """An element with mixed content already written (``None``: empty, written ``<tag/>``;
-    ``""``, an empty text, ``<tag></tag>``, as lxml writes them)."""
-    if inner is None:
-        return f"<{tag}{_attrs(attrs)}/>"
-    return f"<{tag}{_attrs(attrs)}>{inner}</{tag}>"
-
-
 def _box(depth: int, tag: str, children: list[str], *attrs: tuple[str, str]) -> str:
     """An element holding only elements, each child on a line of its own at ``depth + 1``."""
     if not children:
@@ -191,15 +183,30 @@ def _document(t: Transcript) -> list[str]:
             pid = ids.paragraphs[id(para)]
             segs.append(f'<seg xml:id="{pid}">{inner}</seg>' if inner else f'<seg xml:id="{pid}"/>')
         div.append(f"<u{attrs}>{_INDENT[5]}{_INDENT[5].join(segs)}{_INDENT[4]}</u>" if segs else f"<u{attrs}/>")
-    text = _box(1, "text", [_box(2, "body", [_box(3, "div", div, ("type", "transcript"))])])
-    # what _box(0, "TEI", [header, text, standOff], ...) writes, its children left apart
+    # what _box(0, "TEI", [header, text, standOff], ...) writes, with text and standOff in
+    # parts: the transcript's text and its layout are joined once, not again at every level
+    # (a 4 MB transcript's were copied six times, at twice the cost per KB of a small one)
     opening = f"{_XML_DECLARATION.decode('ascii')}<TEI{_attrs((('xmlns', TEI_NS), *root))}>{_INDENT[1]}"
-    return [opening, header, _INDENT[1], text, _INDENT[1], _stand_off(t, ids), f"{_INDENT[0]}</TEI>\n"]
+    parts = [opening, header, _INDENT[1]]
+    if div:
+        parts += [
+            f'<text>{_INDENT[2]}<body>{_INDENT[3]}<div type="transcript">{_INDENT[4]}',
+            _INDENT[4].join(div),
+            f"{_INDENT[3]}</div>{_INDENT[2]}</body>{_INDENT[1]}</text>",
+        ]
+    else:
+        parts.append(
+            f'<text>{_INDENT[2]}<body>{_INDENT[3]}<div type="transcript"/>{_INDENT[2]}</body>{_INDENT[1]}</text>'
+        )
+    parts.append(_INDENT[1])
+    parts += _stand_off(t, ids)
+    parts.append(f"{_INDENT[0]}</TEI>\n")
+    return parts
 
 
-def _stand_off(t: Transcript, ids: Ids) -> str:
+def _stand_off(t: Transcript, ids: Ids) -> list[str]:
     """The source layout (every piece of the source in order, paragraphs by reference) and
-    the parser's diagnostics."""
+    the parser's diagnostics, in parts."""
     layout: list[str] = []  # mixed content: pieces and the text between them, as written
     targets: dict[tuple[int, int], str] = {}
     label_turns = {(s.start, s.end): turn_id(i) for i, turn in enumerate(t.turns) if (s := turn.label_span) is not None}
@@ -223,10 +230,10 @@ def _stand_off(t: Transcript, ids: Ids) -> str:
                 corresp = f' corresp="#{turn}"'
             layout.append(f'<seg type="{BLOCK_KINDS[block.kind]}" xml:id="l{n}"{corresp}>{_text(original)}</seg>')
             targets.setdefault((start, end), f"l{n}")
-    # an empty piece of text still makes the seg <seg></seg>, as lxml wrote it
-    children = [
-        _mixed("seg", "".join(layout) if layout else None, ("type", "source-layout"), ("xml:space", "preserve"))
-    ]
+    # an empty piece of text still makes the seg <seg></seg>, as lxml wrote it; written in
+    # parts, as _box(1, "standOff", [seg, listAnnotation]) writes it
+    opening = f'<standOff>{_INDENT[2]}<seg type="source-layout" xml:space="preserve"'
+    parts = [f"{opening}>", "".join(layout), "</seg>"] if layout else [f"{opening}/>"]
     if t.diagnostics:
         notes = []
         for d in t.diagnostics:
@@ -239,8 +246,9 @@ def _stand_off(t: Transcript, ids: Ids) -> str:
                     raise ExportError(f"diagnostic {d.code} points at no piece of the source ({d.span})")
                 note_attrs.append(("target", "#" + target))
             notes.append(_leaf("note", d.message, *note_attrs))
-        children.append(_box(2, "listAnnotation", notes, ("type", "diagnostics")))
-    return _box(1, "standOff", children)
+        parts += [_INDENT[2], _box(2, "listAnnotation", notes, ("type", "diagnostics"))]
+    parts.append(f"{_INDENT[1]}</standOff>")
+    return parts
 
 
 def _file_desc(t: Transcript) -> str:
