@@ -551,3 +551,53 @@ def test_a_run_leaves_no_reference_cycles_per_document(tmp_path: Path) -> None:
     finally:
         gc.enable()
     assert left == 0
+
+
+@pytest.mark.parametrize("caller_collects", [True, False])
+def test_no_collection_within_a_document(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caller_collects: bool
+) -> None:
+    """The cyclic collector is off while a document is converted or validated (in the middle
+    of a large one it went through everything the document had made, freeing nothing), and
+    on again between documents, also after one that failed; a caller who turned it off
+    finds it off."""
+    import gc  # noqa: PLC0415
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"t{i}.txt").write_text(transcript(i), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[bool] = []
+    real_convert, real_validate = corpus.convert_bytes, corpus.Checks.validate
+
+    def convert(
+        name: str, data: bytes, opts: corpus.ConvertOptions
+    ) -> tuple[list[tuple[str, bytes]], list[corpus.Issue], str]:
+        seen.append(gc.isenabled())
+        if name.endswith("t1.txt"):
+            raise MemoryError("a document too large")  # what no converter catches
+        return real_convert(name, data, opts)
+
+    def validate(self: corpus.Checks, path: str, data: bytes) -> list[corpus.Issue]:
+        seen.append(gc.isenabled())
+        return real_validate(self, path, data)
+
+    monkeypatch.setattr(corpus, "convert_bytes", convert)
+    monkeypatch.setattr(corpus.Checks, "validate", validate)
+    before = gc.isenabled()
+    if not caller_collects:
+        gc.disable()
+    try:
+        code, _, err = run(capsys, "convert", str(src / "t1.txt"), "-o", str(out), "-j", "1")
+        assert code != 0 and "MemoryError" in err
+        assert gc.isenabled() == caller_collects
+        assert run(capsys, "convert", str(src / "t0.txt"), str(src / "t2.txt"), "-o", str(out), "-j", "1")[0] == 0
+        assert gc.isenabled() == caller_collects
+        assert run(capsys, "validate", str(out), "-j", "1")[0] == 0
+        assert gc.isenabled() == caller_collects
+    finally:
+        if before:
+            gc.enable()
+    assert seen == [False] * 7  # t1, then t0 and t2 converted; their four outputs validated
