@@ -3,7 +3,7 @@
 
 Both are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
 ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time
-(half as much again to convert a document, 40% more to validate a corpus).
+(1.7 to 1.9 times as long to convert a document, three times as long to validate a corpus).
 
 - mypyc compiles :data:`COMPILED`, the modules that parse a document and write its exports,
   from the same typed source: a wheel holds each module's ``.py`` and its extension module,
