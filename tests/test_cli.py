@@ -224,7 +224,11 @@ def test_version_says_how_the_installation_runs(capsys: pytest.CaptureFixture[st
     expected = (
         f"transcript-model {transcript_model.__version__} "
         f"(parser and exporters {'compiled' if compiled else 'as Python'}, "
-        f"{'C' if validation._native_rules is not None else 'Python'} verdict of the rules)"
+        + (
+            "C verdicts of the rules and RELAX NG)"
+            if validation._native_rules is not None
+            else "Python verdict of the rules)"
+        )
     )
     assert line == expected
 
