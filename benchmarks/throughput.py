@@ -20,7 +20,8 @@ process as a user would run it:
 
 Prints documents/s, MB/s and peak RSS, and the ratios to jing and xmllint; with ``--pairs N``,
 N more paired runs of validate, jing and xmllint, and of convert on one core and on all, with
-the median ratios and their ranges (on a shared machine one run's ratio can be a fifth off).
+the median ratios and their ranges, and convert's documents/s per core on all cores (on a
+shared machine one run's ratio can be a fifth off).
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def _one_document(text: str) -> None:
 def paired_convert(runs: int, exe: str, src: Path, work: Path, *, jobs: int, docs: int) -> None:
     """Run ``convert -j 1`` and ``convert -j JOBS`` one after the other ``runs`` times, into
     fresh folders; print each round and the median speed-up with its range."""
-    speedups, rates = [], []
+    speedups, rates, per_core = [], [], []
     for i in range(runs):
         seconds = []
         for n in (1, jobs):
@@ -192,6 +193,7 @@ def paired_convert(runs: int, exe: str, src: Path, work: Path, *, jobs: int, doc
             shutil.rmtree(out, ignore_errors=True)
         speedups.append(seconds[0] / seconds[1])
         rates.append(docs / seconds[0])
+        per_core.append(docs / seconds[1] / jobs)
         print(
             f"round {i + 1}: convert -j 1 {seconds[0]:.2f} s ({docs / seconds[0]:.0f} docs/s), "
             f"-j {jobs} {seconds[1]:.2f} s ({docs / seconds[1]:.0f} docs/s), {speedups[-1]:.2f}x"
@@ -199,6 +201,10 @@ def paired_convert(runs: int, exe: str, src: Path, work: Path, *, jobs: int, doc
     print(
         f"convert -j 1 over {runs} runs: median {statistics.median(rates):.0f} docs/s "
         f"(lowest {min(rates):.0f}, highest {max(rates):.0f})"
+    )
+    print(
+        f"convert -j {jobs} per core over {runs} runs: median {statistics.median(per_core):.0f} docs/s "
+        f"(lowest {min(per_core):.0f}, highest {max(per_core):.0f})"
     )
     print(
         f"convert speed-up on {jobs} cores over {runs} paired runs: median {statistics.median(speedups):.2f}x "
@@ -271,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"validate -j {args.jobs} / {ref.split(' ')[0]}: {ours / rates[ref]:.2f}x")
     one, many = rates.get("transcript convert -j 1"), rates.get(f"transcript convert -j {args.jobs}")
     if one and many and args.jobs > 1:
-        print(f"convert speed-up on {args.jobs} cores: {many / one:.2f}x")
+        print(f"convert speed-up on {args.jobs} cores: {many / one:.2f}x ({many / args.jobs:.0f} docs/s per core)")
     if args.pairs:
         validate = [exe, "validate", str(tei_dir), "--glob", "*.tei.xml", "-q", "-j", str(args.jobs)]
         paired(args.pairs, validate, tei_files)
