@@ -47,6 +47,7 @@ from transcript_model.repairs import (
     _ftfy_is_bad,
     _has_control,
     _has_space_before_punctuation,
+    _looks_like_heading,
     _may_be_mojibake,
     _norm,
     _touches,
@@ -481,11 +482,17 @@ def test_the_photo_credit_pattern_says_what_it_said(parts: list[str]) -> None:
 WORD = re.compile(r"\w+")  # the definition _words reads ASCII text without
 
 
+def heading_by_definition(text: str) -> bool:
+    words = [w for w in WORD.findall(text) if len(w) >= 3]
+    return bool(words) and sum(1 for w in words if w[0].isupper()) / len(words) > 0.6
+
+
 def test_words_of_ascii_text_are_the_patterns() -> None:
     for b in range(128):
         for text in (chr(b), f"a{chr(b)}b", f"{chr(b)}Ab{chr(b)}", f"X_{chr(b)}9"):
             assert _words(text) == [w.casefold() for w in WORD.findall(text)], repr(text)
             assert _norm(text) == " ".join(WORD.findall(text)).casefold(), repr(text)
+            assert _looks_like_heading(text * 3) == heading_by_definition(text * 3), repr(text)
 
 
 def test_words_beside_any_character_are_the_patterns() -> None:
@@ -498,6 +505,8 @@ def test_words_beside_any_character_are_the_patterns() -> None:
         for text in (f"a{c}b", f"Xy {c}. z", c):
             assert _words(text) == [w.casefold() for w in WORD.findall(text)], repr(text)
             assert _norm(text) == " ".join(WORD.findall(text)).casefold(), repr(text)
+        for text in (f"Abc{c}Def gh", f"Abc {c}{c}{c}x"):
+            assert _looks_like_heading(text) == heading_by_definition(text), repr(text)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -505,6 +514,7 @@ def test_words_beside_any_character_are_the_patterns() -> None:
 def test_words_on_random_text(text: str) -> None:
     assert _words(text) == [w.casefold() for w in WORD.findall(text)]
     assert _norm(text) == " ".join(WORD.findall(text)).casefold()
+    assert _looks_like_heading(text) == heading_by_definition(text)
 
 
 def test_the_classes_the_repairs_build_field_by_field_are_as_they_expect() -> None:

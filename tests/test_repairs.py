@@ -4,8 +4,11 @@ its records let the source be replayed."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import transcript_model
 from transcript_model.model import Paragraph, Span
@@ -243,6 +246,86 @@ def test_repeated_paragraph_fires_on_pull_quotes_only() -> None:
         src = "Thank you very much for this question, it is important to all of us.\n\n" + second
         kept, repairs = repeated_paragraph(paragraphs(src), RuleContext(src, 0, 0))
         assert repairs == () and len(kept) == 2
+
+
+_WORDS = [
+    "we",
+    "We",
+    "WE",
+    "regard",
+    "Turkey",
+    "as",
+    "a",
+    "partner",
+    "Straße",
+    "STRASSE",
+    "İstanbul",
+    "istanbul",
+    "Лавров",
+    "лавров",
+    "dialogue",
+    "important",
+    "U.S.",
+    "x_y",
+    "2022",
+]
+
+
+def _repeats_by_definition(paras: list[Paragraph]) -> list[bool]:
+    """Which paragraphs ``repeated_paragraph`` drops, read from its definition: not the
+    first kept, no lower-case start, at least eight words, its folded words inside those of
+    one of the three paragraphs kept before it."""
+
+    def norm(text: str) -> str:
+        return " ".join(re.findall(r"\w+", text)).casefold()
+
+    kept: list[str] = []
+    dropped = []
+    for p in paras:
+        words = norm(p.text)
+        drop = (
+            bool(kept)
+            and not p.text[:1].islower()
+            and len(p.text) >= 16
+            and len(words.split()) >= 8
+            and any(words in norm(q) for q in kept[-3:])
+        )
+        dropped.append(drop)
+        if not drop:
+            kept.append(p.text)
+    return dropped
+
+
+_NINE = [("We", ""), ("Straße", ""), *[("a", "")] * 7]
+
+
+@settings(max_examples=300, deadline=None)
+@example([_NINE], [(0, 0, 9)])  # the copy says "STRASSE": folded, it is "Straße"
+@example([[("We", ""), ("STRASSE", ""), *_NINE[2:]], _NINE], [])  # and the other way round
+@example([[("We", ""), ("important", ""), *_NINE[2:]], [("Portant", ""), *_NINE[2:]]], [])  # a word cut
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(["", ",", ".", " —", "’s"])), max_size=14),
+        min_size=1,
+        max_size=5,
+    ),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 14), st.integers(0, 14)), max_size=4),
+)
+def test_repeated_paragraph_drops_what_its_definition_says(
+    texts: list[list[tuple[str, str]]], copies: list[tuple[int, int, int]]
+) -> None:
+    """The probe that spares most paragraphs their folded words changes no verdict."""
+    chunks = [" ".join(w + mark for w, mark in words) for words in texts]
+    for k, a, b in copies:  # repeats: slices of earlier paragraphs, recased
+        if k < len(texts):
+            words = texts[k][min(a, b) : max(a, b)]
+            chunks.append(" ".join((w.upper() if i % 2 else w) + mark for i, (w, mark) in enumerate(words)))
+    src = "\n\n".join(chunks)
+    paras = paragraphs(src)
+    kept, repairs = repeated_paragraph(paras, RuleContext(src, 0, 0))
+    dropped = _repeats_by_definition(paras)
+    assert [r.original for r in repairs] == [p.text for p, d in zip(paras, dropped, strict=True) if d]
+    assert [p.text for p in kept] == [p.text for p, d in zip(paras, dropped, strict=True) if not d]
 
 
 def test_broken_paragraph_joins_only_continuations() -> None:

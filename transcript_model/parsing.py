@@ -66,7 +66,8 @@ def parse(
     text, removed = remove_xml_forbidden(text)
     if not text.strip():
         raise UnreadableInputError("the input is empty: expected transcript text", source=source)
-    enabled = tuple(RULES) if repairs is None else tuple(r for r in RULES if r in repairs)
+    # a set: each turn asks it of every rule (a tuple was 80 K instructions a document)
+    enabled = frozenset(RULES) if repairs is None else frozenset(r for r in RULES if r in repairs)
     unknown = sorted(set(repairs or ()) - set(RULES))
     if unknown:
         raise ValueError(f"unknown repair rule(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
@@ -177,7 +178,7 @@ def _metadata(
 
 
 def _repair(
-    drafts: Sequence[TurnDraft], source: str, enabled: Sequence[str], vocab: Vocabulary
+    drafts: Sequence[TurnDraft], source: str, enabled: Collection[str], vocab: Vocabulary
 ) -> tuple[list[Turn], tuple[Repair, ...]]:
     turns: list[Turn] = []
     repairs: list[Repair] = []
