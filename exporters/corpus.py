@@ -145,11 +145,32 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+
+
 def read_bytes(path: str) -> bytes:
+    """The whole of a file (``-``: standard input).
+
+    Its size is asked once and that many bytes and one more read in one call: a file of
+    the size it had needs four system calls (``open(path, "rb").read()`` asked the size
+    twice and the position once, and read again to find the end). A file that grew, a
+    file whose size is unknown (``/proc``, a pipe) or one read short is read on to its end;
+    a folder raises ``IsADirectoryError``, at the first read.
+    """
     if path == "-":
         return sys.stdin.buffer.read()
-    with open(path, "rb", buffering=0) as fh:  # read whole: no buffer object needed
-        return fh.read()
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+        if len(data) == size:
+            return data
+        chunks = [data]
+        while chunk := os.read(fd, max(size, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 # -------------------------------------------------------------------------- schemas
@@ -355,6 +376,15 @@ def _relative_folder(folder: str, root: str, cwd: str) -> str:
 
 _TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _temp_names = itertools.count()
+_pid = [os.getpid()]  # this process's id, for temporary names: asked again in a forked child only
+
+
+def _forked() -> None:
+    _pid[0] = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool = False) -> None:
@@ -373,7 +403,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, fsync: bool =
     folder, name = os.path.split(target)
     folder = folder or "."
     while True:
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_temp_names)}.tmp")
+        tmp = os.path.join(folder, f".{name}.{_pid[0]}.{next(_temp_names)}.tmp")
         try:
             fd = os.open(tmp, _TEMP_FLAGS, 0o666)
             break

@@ -10,6 +10,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -186,6 +187,63 @@ def test_atomic_write_skips_a_stale_temporary_name_and_follows_the_umask(
     assert sorted(p.name for p in target.parent.iterdir()) == [stale.name, "x.tei.xml"]
 
 
+def _temp_name_pid(_: object) -> tuple[int, int]:
+    return corpus._pid[0], os.getpid()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork: the workers of a run are forked")
+def test_a_forked_worker_names_its_temporary_files_with_its_own_pid() -> None:
+    import multiprocessing  # noqa: PLC0415
+
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pids = pool.map(_temp_name_pid, range(4))
+    assert all(named == own != os.getpid() for named, own in pids)
+    assert corpus._pid[0] == os.getpid()
+
+
+def test_read_bytes_reads_every_kind_of_file_to_its_end(tmp_path: Path) -> None:
+    """Four system calls for a file of the size it had; to the end otherwise."""
+    for size in (0, 1, 3648, 70_000):
+        f = tmp_path / f"f{size}"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        f.write_bytes(data)
+        assert corpus.read_bytes(str(f)) == data
+    with pytest.raises(IsADirectoryError):
+        corpus.read_bytes(str(tmp_path))
+    with pytest.raises(FileNotFoundError):
+        corpus.read_bytes(str(tmp_path / "absent"))
+    proc = Path("/proc/self/status")  # a size of 0, a text that is not empty
+    if proc.exists():
+        assert corpus.read_bytes(str(proc)).startswith(b"Name:")
+    if hasattr(os, "mkfifo"):  # a pipe: no size, read until the writer closes it
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        payload = b"Question: x?\n" * 10_000  # more than a pipe holds: read while written
+        code = f"open({str(fifo)!r}, 'wb').write(b'Question: x?\\n' * 10_000)"
+        writer = subprocess.Popen([sys.executable, "-c", code])
+        try:
+            assert corpus.read_bytes(str(fifo)) == payload
+        finally:
+            writer.wait(timeout=60)
+
+
+def test_read_bytes_reads_on_when_a_file_grew_after_its_size_was_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = tmp_path / "growing.txt"
+    f.write_bytes(b"a" * 100_000)
+    real_fstat = os.fstat
+
+    class Smaller:
+        st_size = 10  # what fstat said before the file grew
+
+    monkeypatch.setattr(os, "fstat", lambda fd: Smaller())
+    try:
+        assert corpus.read_bytes(str(f)) == b"a" * 100_000
+    finally:
+        monkeypatch.setattr(os, "fstat", real_fstat)
+
+
 def test_fsync_is_asked_for_with_the_flag_only(
     capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -299,14 +357,14 @@ def test_unreadable_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, mon
     """A file that cannot be opened (root ignores permissions, so the denial is simulated)."""
     locked = tmp_path / "locked.txt"
     locked.write_text(transcript(1))
-    real_open = open
+    real_open = os.open
 
     def deny(path: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if str(path) == str(locked):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr(os, "open", deny)
     code, _, err = run(capsys, "convert", str(locked), "-o", str(tmp_path), "-j", "1")
     assert code == 2 and "locked.txt: error: cannot read: Permission denied" in err
 
