@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from .corpus import (
     FileResult,
     Inputs,
     SchemaError,
-    _convert_task,
+    _convert_chunk,
     _validate_task,
     convert_bytes,
     count_inputs,
@@ -37,6 +37,7 @@ from .corpus import (
     load_checks,
     load_converters,
     read_bytes,
+    run_batches,
     run_parallel,
 )
 from .reports import REPORTS, Progress, Summary, emit, json_report, junit_report
@@ -90,19 +91,19 @@ def _finish(results: list[FileResult], summary: Summary, args: argparse.Namespac
 
 def _run(
     args: argparse.Namespace,
-    task: Callable[[tuple[str, str | None]], FileResult],
-    items: Iterable[tuple[str, str | None]],
+    run: Iterator[FileResult],
     total: int,
     *,
-    state: dict[str, Any],
     cache: Cache | None,
     verb: str,
 ) -> int:
+    """Report the results of ``run`` (:func:`run_parallel` or :func:`run_batches`, not yet
+    started) as they come."""
     summary = Summary()
     progress = Progress(total, sys.stderr, not args.quiet)
     results: list[FileResult] = []
     try:
-        for result in run_parallel(task, items, _jobs(args.jobs), state, total):
+        for result in run:
             summary.add(result)
             if cache is not None:
                 cache.update(result)
@@ -159,7 +160,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else None
     )
     state = {"options": opts, "inputs": inputs, "cache": cache.entries if cache is not None else None}
-    return _run(args, _convert_task, items, total, state=state, cache=cache, verb="converted")
+    run = run_batches(_convert_chunk, items, _jobs(args.jobs), state, total)  # a few inputs at a time
+    return _run(args, run, total, cache=cache, verb="converted")
 
 
 def _convert_to_stdout(args: argparse.Namespace) -> int:
@@ -229,7 +231,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for path, found in jing_validate(schema, tei_paths).items():
                 checks.jing_issues.setdefault(path, []).extend(found)
     state = {"checks": checks, "cache": cache.entries if cache is not None else None}
-    return _run(args, _validate_task, items, total, state=state, cache=cache, verb="validated")
+    run = run_parallel(_validate_task, items, _jobs(args.jobs), state, total)
+    return _run(args, run, total, cache=cache, verb="validated")
 
 
 def summary(t: Transcript) -> str:

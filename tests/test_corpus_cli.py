@@ -130,23 +130,24 @@ def test_interrupted_convert_leaves_complete_files_and_resumes(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    real = corpus._convert_task
+    real = corpus._convert_chunk
     done = []
 
-    def flaky(item: tuple[str, str | None]) -> corpus.FileResult:
+    def flaky(items: list[tuple[str, str | None]]) -> list[corpus.FileResult]:
         if len(done) == 3:
             raise KeyboardInterrupt
-        done.append(item)
-        return real(item)
+        assert len(items) == 1  # seven inputs on one core: batches of one (four batches each)
+        done.extend(items)
+        return real(items)
 
-    monkeypatch.setattr(cli, "_convert_task", flaky)
+    monkeypatch.setattr(cli, "_convert_chunk", flaky)
     code, _, err = run(capsys, "convert", str(collection), "-o", str(out), "-j", "1", "--changed-only")
     assert code == 130 and "interrupted after 3 of 7 files" in err and "--changed-only" in err
     assert len(list(out.rglob("*.tei.xml"))) == 3
     assert not list(out.rglob("*.tmp"))
     for f in out.rglob("*.tei.xml"):
         etree.fromstring(f.read_bytes())  # complete documents
-    monkeypatch.setattr(cli, "_convert_task", real)
+    monkeypatch.setattr(cli, "_convert_chunk", real)
     code, _, err = run(capsys, "convert", str(collection), "-o", str(out), "-j", "1", "--changed-only")
     assert "3 skipped" in err and len(list(out.rglob("*.tei.xml"))) == 6
 
@@ -628,21 +629,19 @@ def test_no_collection_within_a_document(
     out = tmp_path / "out"
     out.mkdir()
     seen: list[bool] = []
-    real_convert, real_validate = corpus.convert_bytes, corpus.Checks.validate
+    real_convert, real_validate = corpus.convert_batch, corpus.Checks.validate
 
-    def convert(
-        name: str, data: bytes, opts: corpus.ConvertOptions
-    ) -> tuple[list[tuple[str, bytes]], list[corpus.Issue], str]:
+    def convert(items: list[tuple[str, bytes]], opts: corpus.ConvertOptions) -> list[corpus.ConvertedIn]:
         seen.append(gc.isenabled())
-        if name.endswith("t1.txt"):
+        if any(name.endswith("t1.txt") for name, _ in items):
             raise MemoryError("a document too large")  # what no converter catches
-        return real_convert(name, data, opts)
+        return real_convert(items, opts)
 
     def validate(self: corpus.Checks, path: str, data: bytes) -> list[corpus.Issue]:
         seen.append(gc.isenabled())
         return real_validate(self, path, data)
 
-    monkeypatch.setattr(corpus, "convert_bytes", convert)
+    monkeypatch.setattr(corpus, "convert_batch", convert)
     monkeypatch.setattr(corpus.Checks, "validate", validate)
     before = gc.isenabled()
     if not caller_collects:
@@ -659,3 +658,81 @@ def test_no_collection_within_a_document(
         if before:
             gc.enable()
     assert seen == [False] * 7  # t1, then t0 and t2 converted; their four outputs validated
+
+
+def _without_seconds(results: list[corpus.ConvertedIn]) -> list[tuple[object, ...]]:
+    return [(outputs, [i.format("x") for i in issues], status) for outputs, issues, status, _ in results]
+
+
+def test_a_batch_converts_each_input_as_it_would_be_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stage by stage, each input still gets its own outputs, issues and status: good ones,
+    unreadable ones, one an exporter refuses, one converted to TEI only."""
+    from exporters import tei  # noqa: PLC0415
+
+    corpus.load_converters()
+    inputs = [
+        ("a.txt", transcript(1).encode()),
+        ("binary.txt", b"\xff\xfe\x00"),
+        ("b.txt", EXAMPLE.read_bytes()),
+        ("empty.txt", b"   \n"),
+        ("refused.txt", transcript(2).encode()),
+        ("c.txt", transcript(3).encode()),
+    ]
+    real_to_tei = tei.to_tei
+
+    def refuse(t: object) -> bytes:  # an export that fails for one input only
+        if getattr(t, "source_name", None) == "refused.txt":
+            raise tei.ExportError("cannot write TEI: a test refuses it")
+        return real_to_tei(t)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tei, "to_tei", refuse)
+    for to in ("both", "tei", "jsonld"):
+        opts = corpus.ConvertOptions("out", to)
+        together = corpus.convert_batch(inputs, opts)
+        alone = [corpus.convert_batch([item], opts)[0] for item in inputs]
+        assert _without_seconds(together) == _without_seconds(alone)
+        statuses = [status for _, _, status, _ in together]
+        refused = "invalid" if to != "jsonld" else "valid"
+        assert statuses == ["valid", "error", "valid", "error", refused, "valid"], to
+        assert all(seconds > 0 for *_, seconds in together)
+        assert corpus.convert_bytes("c.txt", inputs[5][1], opts) == together[5][:3]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_run_in_batches_writes_and_reports_every_input_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """Forty inputs (batches of eight), one of them larger than a batch's bytes and two
+    unreadable: every input is reported once and converted as it would be alone; no batch
+    holds more than BATCH_BYTES of input but a single large one."""
+    src = tmp_path / "in"
+    src.mkdir()
+    big = "Big talks\n\nQuestion: Why?\n\nSergey Lavrov: " + "We spoke at length about it. " * 3000 + "\n"
+    for i in range(40):
+        text = big if i == 17 else transcript(i)
+        (src / f"t{i:02d}.txt").write_bytes(b"\x00\x01" if i in (5, 30) else text.encode())
+    sizes: list[list[int]] = []
+    real = corpus.convert_batch
+
+    def recorded(items: list[tuple[str, bytes]], opts: corpus.ConvertOptions) -> list[corpus.ConvertedIn]:
+        sizes.append([len(data) for _, data in items])
+        return real(items, opts)
+
+    monkeypatch.setattr(corpus, "convert_batch", recorded)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, stdout, _ = run(capsys, "convert", str(src), "-o", str(out), "-j", jobs, "--report", "json")
+    assert code == 2  # two inputs could not be read
+    report = json.loads(stdout)
+    assert sorted(f["path"] for f in report["files"]) == sorted(str(p) for p in src.iterdir())
+    assert report["summary"]["files"] == 40 and report["summary"]["error"] == 2
+    corpus.load_converters()
+    for path in src.iterdir():
+        outputs, _, status = corpus.convert_bytes(str(path), path.read_bytes(), corpus.ConvertOptions(str(out)))
+        assert status == ("error" if path.name in ("t05.txt", "t30.txt") else "valid")
+        for suffix, data in outputs:
+            assert (out / (path.stem + suffix)).read_bytes() == data
+    if jobs == "1":  # the workers' batches are not seen from here
+        assert max(len(s) for s in sizes) == corpus.BATCH_DOCUMENTS
+        assert all(len(s) == 1 or sum(s) <= corpus.BATCH_BYTES for s in sizes)
+        assert [len(big.encode())] in sizes  # the large input went alone
