@@ -1,13 +1,15 @@
 """Where one core's time goes in ``transcript convert``, stage by stage, in process.
 
-    python benchmarks/pipeline.py [--docs 1000] [--size 3648] [--dir CORPUS [--max-size BYTES]] [--rounds 6]
+    python benchmarks/pipeline.py [--docs 1000] [--size 3648] [--dir CORPUS [--max-size BYTES]] [--rounds 6] [--batch 8]
 
 Generates ``--docs`` transcripts as ``throughput.py`` does (all of ``--size`` bytes) or takes
-the ``.txt`` files of a folder, then runs on each, one document after the other as a convert
-worker does: decode, parse (with repairs), ``to_tei``, ``validate_tei``, ``to_jsonld``,
-``validate_jsonld``, serialising the JSON-LD. Each stage's time is summed over the documents;
-the round with the least time in all is printed (µs per document), so that a stage's figure
-includes what the stages before it left in the caches, as in a run.
+the ``.txt`` files of a folder, then runs them as a convert worker does, ``--batch``
+documents at a time, stage by stage (``--batch 1``: one document after the other): decode
+and parse (with repairs) each, then ``to_tei`` and ``to_jsonld`` of each, then
+``validate_tei``, ``validate_jsonld`` and serialising the JSON-LD of each. Each stage's
+time is summed over the documents; the round with the least time in all is printed (µs per
+document), so that a stage's figure includes what the stages before it left in the caches,
+as in a run.
 
 To compare two versions, run it with each on the path, one after the other, several times
 (``PYTHONPATH=WORKTREE python benchmarks/pipeline.py``; it prints which package it measured).
@@ -25,7 +27,7 @@ from pathlib import Path
 import exporters
 import transcript_model
 import transcript_model.parsing
-from exporters.corpus import load_converters, serialise_jsonld, tuned_collector
+from exporters.corpus import BATCH_DOCUMENTS, load_converters, serialise_jsonld, tuned_collector
 from exporters.validation import validate_jsonld, validate_tei
 
 STAGES = ("decode", "parse", "to_tei", "validate_tei", "to_jsonld", "validate_jsonld", "serialise_jsonld")
@@ -43,28 +45,41 @@ def inputs(folder: Path | None, docs: int, size: int, max_size: int | None = Non
         return [p.read_bytes() for p in sorted(Path(tmp).rglob("*.txt"))]
 
 
-def one_round(data: list[bytes]) -> tuple[float, dict[str, float]]:
+def one_round(data: list[bytes], batch: int = 1) -> tuple[float, dict[str, float]]:
+    """One pass over ``data``, ``batch`` documents at a time, in the order of a convert
+    worker (``corpus.convert_batch``): all parsed, then both exports of each, then all TEI
+    validated, all JSON-LD validated, all serialised; seconds in all and per stage."""
     clock = time.perf_counter
     spent = dict.fromkeys(STAGES, 0.0)
     start = clock()
-    for raw in data:
+    for k in range(0, len(data), batch):
         t0 = clock()
-        text = transcript_model.decode(raw, source="x")
+        texts = [transcript_model.decode(raw, source="x") for raw in data[k : k + batch]]
         t1 = clock()
-        t = transcript_model.parse(text, source="x")
+        models = [transcript_model.parse(text, source="x") for text in texts]
+        spent["decode"] += t1 - t0
+        spent["parse"] += clock() - t1
+        teis, docs = [], []
+        for t in models:
+            t0 = clock()
+            teis.append(exporters.to_tei(t))
+            t1 = clock()
+            docs.append(exporters.to_jsonld(t))
+            spent["to_tei"] += t1 - t0
+            spent["to_jsonld"] += clock() - t1
+        del models
+        t0 = clock()
+        for tei in teis:
+            validate_tei(tei)
+        t1 = clock()
+        for doc in docs:
+            validate_jsonld(doc)
         t2 = clock()
-        tei = exporters.to_tei(t)
-        t3 = clock()
-        validate_tei(tei)
-        t4 = clock()
-        doc = exporters.to_jsonld(t)
-        t5 = clock()
-        validate_jsonld(doc)
-        t6 = clock()
-        serialise_jsonld(doc)
-        t7 = clock()
-        for stage, begin, end in zip(STAGES, (t0, t1, t2, t3, t4, t5, t6), (t1, t2, t3, t4, t5, t6, t7), strict=True):
-            spent[stage] += end - begin
+        for doc in docs:
+            serialise_jsonld(doc)
+        spent["validate_tei"] += t1 - t0
+        spent["validate_jsonld"] += t2 - t1
+        spent["serialise_jsonld"] += clock() - t2
     return clock() - start, spent
 
 
@@ -77,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         "--max-size", type=int, help="with --dir, only files of at most this many bytes (e.g. 8192: reference-sized)"
     )
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument(
+        "--batch", type=int, default=BATCH_DOCUMENTS, help="documents taken stage by stage together (1: one by one)"
+    )
     args = parser.parse_args(argv)
     load_converters()  # the validators, built once, as before a run forks
     data = inputs(args.dir, args.docs, args.size, args.max_size)
@@ -84,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         print("no transcripts", file=sys.stderr)
         return 2
     with tuned_collector():  # as in a worker
-        best_total, best = min((one_round(data) for _ in range(args.rounds)), key=lambda r: r[0])
+        best_total, best = min((one_round(data, args.batch) for _ in range(args.rounds)), key=lambda r: r[0])
     compiled = "compiled" if not transcript_model.parsing.__file__.endswith(".py") else "as Python"
     print(f"{len(data)} transcripts, package {Path(transcript_model.__file__).parent.parent} (parser {compiled})")
     for stage in STAGES:

@@ -496,18 +496,20 @@ class _Document:
     issues: list[Issue] = field(default_factory=list)
     outputs: list[tuple[str, bytes]] = field(default_factory=list)
     status: str | None = None  # set when it failed on the way ("error", "invalid")
+    refusal: Issue | None = None  # an exporter's refusal, reported after the other issues
     seconds: float = 0.0
 
 
 def convert_batch(items: Sequence[tuple[str, bytes]], opts: ConvertOptions) -> list[ConvertedIn]:
-    """Convert inputs stage by stage: all are parsed, then exported to TEI, then validated,
-    and so on; for each, ``(outputs, issues, status, seconds spent on it)``, in order.
+    """Convert inputs stage by stage: all are parsed, then exported (both exports of one,
+    then of the next), then their TEI validated, then their JSON-LD, then serialised; for
+    each, ``(outputs, issues, status, seconds spent on it)``, in order.
 
     The result of each input is what it would be alone (:func:`convert_bytes`). Taken a
     stage at a time, each stage's code (the parser, lxml, the JSON Schema validator) stays
     in the processor's caches from one document to the next: a document alone goes through
     more code than the second-level cache holds, and 8 reference-sized documents together
-    missed that cache 38% less often (``benchmarks/README.md``).
+    missed that cache half as often (``benchmarks/README.md``).
     """
     from transcript_model import RULES, UnreadableInputError, decode, parse  # noqa: PLC0415 - see load_converters
 
@@ -526,40 +528,53 @@ def convert_batch(items: Sequence[tuple[str, bytes]], opts: ConvertOptions) -> l
             d.status, d.issues = "error", [read_issue(exc.reason, exc.line)]
         d.seconds += clock() - start
     live = [d for d in docs if d.status is None]
-    if opts.to in ("tei", "both"):
-        live = _stage(live, _export_tei, to_tei, ExportError)
-        live = _stage(live, _check_tei, None, ExportError)
-    if opts.to in ("jsonld", "both"):
-        live = _stage(live, _export_jsonld, to_jsonld, ExportError)
-        live = _stage(live, _check_jsonld, None, ExportError)
-        live = _stage(live, _serialise_jsonld, None, ExportError)
+    exporters = _Exporters(
+        to_tei if opts.to in ("tei", "both") else None,
+        to_jsonld if opts.to in ("jsonld", "both") else None,
+        ExportError,
+    )
+    _stage(live, _export, exporters)
+    _stage([d for d in live if d.tei is not None], _check_tei)
+    _stage([d for d in live if d.doc is not None], _check_jsonld)
+    _stage([d for d in live if d.doc is not None], _serialise_jsonld)
     results: list[ConvertedIn] = []
     for d in docs:
+        if d.refusal is not None:  # after the issues of the TEI written before it, as alone
+            d.issues.append(d.refusal)
         status = d.status or ("invalid" if errors(d.issues) else "valid")
         results.append((d.outputs if status == "valid" else [], d.issues, status, d.seconds))
     return results
 
 
-Step = Callable[[_Document, Any], None]
+@dataclass(slots=True)
+class _Exporters:
+    to_tei: Callable[[Any], bytes] | None
+    to_jsonld: Callable[[Any], Any] | None
+    refused: type[Exception]  # what an exporter raises for a transcript it cannot write
 
 
-def _stage(docs: list[_Document], step: Step, export: Any, refused: type[Exception]) -> list[_Document]:
-    """``step(document, export)`` for each document, timed; a document the exporter refuses
-    (``refused``) is invalid from then on. The documents still going on, in order."""
+def _stage(docs: list[_Document], step: Callable[[_Document, Any], None], arg: Any = None) -> None:
+    """``step(document, arg)`` for each document, timed."""
     clock = time.perf_counter
     for d in docs:
         start = clock()
-        try:
-            step(d, export)
-        except refused as exc:
-            d.status = "invalid"
-            d.issues.append(Issue(IssueSeverity.ERROR, str(exc), "export"))
+        step(d, arg)
         d.seconds += clock() - start
-    return [d for d in docs if d.status is None]
 
 
-def _export_tei(d: _Document, to_tei: Callable[[Any], bytes]) -> None:
-    d.tei = to_tei(d.model)
+def _export(d: _Document, exporters: _Exporters) -> None:
+    """Both exports of a document, one after the other: they share its ids and the pieces
+    of its source, which each exporter keeps for the last transcript only. An export
+    refused makes the document invalid; a TEI document made before is still validated."""
+    try:
+        if exporters.to_tei is not None:
+            d.tei = exporters.to_tei(d.model)
+        if exporters.to_jsonld is not None:
+            d.doc = exporters.to_jsonld(d.model)
+    except exporters.refused as exc:
+        d.status = "invalid"
+        d.refusal = Issue(IssueSeverity.ERROR, str(exc), "export")
+    d.model = None  # read by both
 
 
 def _check_tei(d: _Document, _: None) -> None:
@@ -567,13 +582,6 @@ def _check_tei(d: _Document, _: None) -> None:
     d.issues.extend(errors(validate_tei(d.tei)))  # the bytes written, parsed as a reader will
     d.outputs.append((TEI_SUFFIX, d.tei))
     d.tei = None
-
-
-def _export_jsonld(d: _Document, to_jsonld: Callable[[Any], Any]) -> None:
-    try:
-        d.doc = to_jsonld(d.model)
-    finally:
-        d.model = None  # the last export read it
 
 
 def _check_jsonld(d: _Document, _: None) -> None:

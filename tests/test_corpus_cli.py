@@ -667,7 +667,7 @@ def _without_seconds(results: list[corpus.ConvertedIn]) -> list[tuple[object, ..
 def test_a_batch_converts_each_input_as_it_would_be_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stage by stage, each input still gets its own outputs, issues and status: good ones,
     unreadable ones, one an exporter refuses, one converted to TEI only."""
-    from exporters import tei  # noqa: PLC0415
+    from exporters import jsonld, tei  # noqa: PLC0415
 
     corpus.load_converters()
     inputs = [
@@ -676,26 +676,37 @@ def test_a_batch_converts_each_input_as_it_would_be_alone(monkeypatch: pytest.Mo
         ("b.txt", EXAMPLE.read_bytes()),
         ("empty.txt", b"   \n"),
         ("refused.txt", transcript(2).encode()),
+        ("refused-jsonld.txt", transcript(4).encode()),
         ("c.txt", transcript(3).encode()),
     ]
-    real_to_tei = tei.to_tei
+    real_to_tei, real_to_jsonld = tei.to_tei, jsonld.to_jsonld
 
-    def refuse(t: object) -> bytes:  # an export that fails for one input only
+    def refuse_tei(t: object) -> bytes:  # an export that fails for one input only
         if getattr(t, "source_name", None) == "refused.txt":
             raise tei.ExportError("cannot write TEI: a test refuses it")
         return real_to_tei(t)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tei, "to_tei", refuse)
+    def refuse_jsonld(t: object) -> object:
+        if getattr(t, "source_name", None) == "refused-jsonld.txt":
+            raise tei.ExportError("cannot write JSON-LD: a test refuses it")
+        return real_to_jsonld(t)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tei, "to_tei", refuse_tei)
+    monkeypatch.setattr(jsonld, "to_jsonld", refuse_jsonld)
     for to in ("both", "tei", "jsonld"):
         opts = corpus.ConvertOptions("out", to)
         together = corpus.convert_batch(inputs, opts)
         alone = [corpus.convert_batch([item], opts)[0] for item in inputs]
         assert _without_seconds(together) == _without_seconds(alone)
         statuses = [status for _, _, status, _ in together]
-        refused = "invalid" if to != "jsonld" else "valid"
-        assert statuses == ["valid", "error", "valid", "error", refused, "valid"], to
+        refused_tei = "invalid" if to != "jsonld" else "valid"
+        refused_jsonld = "invalid" if to != "tei" else "valid"
+        assert statuses == ["valid", "error", "valid", "error", refused_tei, refused_jsonld, "valid"], to
+        for outputs, issues, status, _ in together:  # a refusal: no output, the refusal said last
+            if status == "invalid":
+                assert outputs == [] and issues[-1].rule == "export" and "a test refuses it" in issues[-1].message
         assert all(seconds > 0 for *_, seconds in together)
-        assert corpus.convert_bytes("c.txt", inputs[5][1], opts) == together[5][:3]
+        assert corpus.convert_bytes("c.txt", inputs[6][1], opts) == together[6][:3]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
