@@ -747,3 +747,19 @@ def test_a_run_in_batches_writes_and_reports_every_input_once(
         assert max(len(s) for s in sizes) == corpus.BATCH_DOCUMENTS
         assert all(len(s) == 1 or sum(s) <= corpus.BATCH_BYTES for s in sizes)
         assert [len(big.encode())] in sizes  # the large input went alone
+
+
+def test_issues_of_a_batch_come_in_the_order_of_a_document_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser's warnings, then the TEI's errors, then the JSON-LD's, whatever order the
+    stages ran in; an invalid document writes nothing."""
+    corpus.load_converters()
+    error = corpus.IssueSeverity.ERROR
+    monkeypatch.setattr(corpus, "validate_tei", lambda data: [corpus.Issue(error, "TEI says no", "tei-test")])
+    monkeypatch.setattr(corpus, "validate_jsonld", lambda doc: [corpus.Issue(error, "JSON-LD says no", "jsonld-test")])
+    text = b"Question: no title here?\n\nSergey Lavrov: None.\n"  # a warning: no title
+    for outputs, issues, status, _ in corpus.convert_batch(
+        [("a.txt", text), ("b.txt", text)], corpus.ConvertOptions(".")
+    ):
+        rules = [i.rule for i in issues]
+        assert status == "invalid" and outputs == []
+        assert rules[-2:] == ["tei-test", "jsonld-test"] and "no-title" in rules[:-2]
