@@ -1,7 +1,8 @@
-"""Hatchling build hook: compiles the modules a document goes through (with mypyc) and
-``exporters/_rules.c``, the C verdicts of our Schematron rules and RELAX NG.
+"""Hatchling build hook: compiles the modules a document goes through (with mypyc),
+``exporters/_rules.c``, the C verdicts of our Schematron rules and RELAX NG, and
+``transcript_model/_scan.c``, the parser's character scans.
 
-Both are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
+All are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
 ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time
 (1.7 to 1.9 times as long to convert a document, three times as long to validate a corpus).
 
@@ -13,9 +14,10 @@ Both are optional. Where they cannot be compiled (no C compiler or no Python hea
   validation layers, which the tests patch and which wait on C libraries.
   An editable install is not compiled, so that an edited ``.py`` file takes effect. Compiling
   takes about 30 s (the modules' C files are compiled in parallel).
-- setuptools compiles ``_rules.c`` (it knows every platform's compiler and flags); lxml's
-  headers give libxml2's node structures, which the module reads from the trees lxml builds.
-  An editable install puts it beside its source, where the package is imported from.
+- setuptools compiles ``_rules.c`` and ``_scan.c`` (it knows every platform's compiler and
+  flags); lxml's headers give libxml2's node structures, which ``_rules`` reads from the
+  trees lxml builds. An editable install puts them beside their sources, where the packages
+  are imported from.
 """
 
 from __future__ import annotations
@@ -94,12 +96,21 @@ def compile_modules(root: Path, work: Path) -> list[tuple[Path, str]]:
 
 
 def compile_rules(source: Path, work: Path) -> Path:
-    """Compile ``source`` into ``work``; return the extension module's path."""
+    """Compile ``source`` (``exporters/_rules.c``) into ``work``; return the extension module's path."""
     import lxml  # noqa: PLC0415 - a build requirement, needed only here
-    from setuptools import Extension  # noqa: PLC0415
 
-    ext = Extension("exporters._rules", [str(source)], include_dirs=lxml.get_include())
-    ((built, _),) = _build([ext], work)
+    return compile_c("exporters._rules", source, work, lxml.get_include())
+
+
+def compile_scans(source: Path, work: Path) -> Path:
+    """Compile ``source`` (``transcript_model/_scan.c``) into ``work``; return the extension module's path."""
+    return compile_c("transcript_model._scan", source, work, [])
+
+
+def compile_c(name: str, source: Path, work: Path, include_dirs: list[str]) -> Path:
+    from setuptools import Extension  # noqa: PLC0415 - a build requirement, needed only here
+
+    ((built, _),) = _build([Extension(name, [str(source)], include_dirs=include_dirs)], work / name)
     return built
 
 
@@ -114,19 +125,24 @@ class RulesBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             self.app.display_info("TRANSCRIPT_MODEL_PURE_PYTHON is set: nothing is compiled")
             return
         self._work = tempfile.mkdtemp(prefix="transcript-model-build-")
-        source = Path(self.root) / "exporters" / "_rules.c"
+        root = Path(self.root)
         try:
-            built = compile_rules(source, Path(self._work))
-        except Exception as exc:  # any compiler failure: build without it
+            built = [
+                (compile_rules(root / "exporters" / "_rules.c", Path(self._work)), "exporters"),
+                (compile_scans(root / "transcript_model" / "_scan.c", Path(self._work)), "transcript_model"),
+            ]
+        except Exception as exc:  # any compiler failure: build without them
             self.app.display_warning(
-                f"exporters/_rules.c could not be compiled ({type(exc).__name__}: {exc}); "
-                "the package will use its Python verdict of the Schematron rules"
+                f"the C modules could not be compiled ({type(exc).__name__}: {exc}); the package will "
+                "use its Python verdict of the Schematron rules and its Python character scans"
             )
             return
-        if version == "editable":
-            shutil.copy2(built, source.parent / built.name)
-        else:
-            build_data["force_include"][str(built)] = f"exporters/{built.name}"
+        for path, package in built:
+            if version == "editable":
+                shutil.copy2(path, root / package / path.name)
+            else:
+                build_data["force_include"][str(path)] = f"{package}/{path.name}"
+        if version != "editable":
             self._compile_modules(build_data)
         build_data["pure_python"] = False
         build_data["infer_tag"] = True

@@ -406,6 +406,7 @@ def test_a_hint_that_passes_for_a_text_passes_for_the_document_holding_it(before
 @given(st.lists(DOC_TEXT.filter(str.strip), min_size=1, max_size=5), st.lists(DOC_TEXT, max_size=3))
 # restoring the capital of a restarted sentence makes a hover card no paragraph held
 @example(["Obama Obama B", "obama Obama Barack said it."], [])
+@example(["Obama obama B", "obama Obama Barack said it."], [])
 def test_skipping_quiet_rules_changes_nothing(texts: list[str], others: list[str]) -> None:
     """A turn repaired with the rules its document makes quiet skipped gives what running
     every rule gives (the document's other paragraphs may wake rules up, never silence them)."""
@@ -419,9 +420,10 @@ def test_skipping_quiet_rules_changes_nothing(texts: list[str], others: list[str
 
 
 def test_a_repair_can_wake_a_quiet_rule() -> None:
-    """The example above: quiet in the document as given, the hover-card rule still runs
-    once the turn's first repair has restored a capital."""
-    texts = ["Obama Obama B", "obama Obama Barack said it."]
+    """The second example above: quiet in the document as given (no capitalised word is
+    repeated there), the hover-card rule still runs once the turn's first repair has
+    restored a capital."""
+    texts = ["Obama obama B", "obama Obama Barack said it."]
     source = "\n\n".join(texts)
     paragraphs = [Paragraph(texts[0], Span(0, 13)), Paragraph(texts[1], Span(15, len(source)))]
     assert "hover-card" in quiet_rules(texts)

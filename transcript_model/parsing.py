@@ -24,6 +24,7 @@ from .people import People, person_id
 from .profiles import Profile, Vocabulary, choose_profile, profile_for_url
 from .reading import normalise_newlines, remove_xml_forbidden
 from .repairs import RULES, RuleContext, is_internal, quiet_rules, run_rules
+from .scans import LETTER_COUNTS
 from .titles import TitleInfo, find_people, name_comma_role, parse_title
 from .turns import TurnDraft, read_turns, with_incidents
 from .webpage import looks_like_html, render
@@ -288,18 +289,27 @@ def detect_language(text: str) -> str | None:
     """``"ru"`` when Cyrillic letters (U+0400 to U+04FF) outnumber Latin ones (A-Z, a-z),
     ``"en"`` when Latin ones do.
 
-    Counted in the UTF-8 bytes, in C: an ASCII letter is one byte, and every character of the
-    Cyrillic block starts with one of four bytes no other character starts with (ten times
-    faster than counting with regular expressions). Each count is the length of what is
-    left when every other byte is deleted (for the four bytes, a third of the time of
-    counting each).
+    Counted in one pass in C where ``transcript_model/_scan.c`` was built, else in the UTF-8
+    bytes: an ASCII letter is one byte, and every character of the Cyrillic block starts
+    with one of four bytes no other character starts with (ten times faster than counting
+    with regular expressions). Each count is the length of what is left when every other
+    byte is deleted (for the four bytes, a third of the time of counting each).
 
     >>> detect_language("Сергей Лавров: Добрый день"), detect_language("Good day"), detect_language("1917")
     ('ru', 'en', None)
     """
-    data = text.encode("utf-8", "surrogatepass")
-    latin = len(data.translate(None, _NOT_LATIN))
-    cyrillic = len(data.translate(None, _NOT_CYRILLIC_LEAD))
+    latin, cyrillic = LETTER_COUNTS(text) if LETTER_COUNTS is not None else _letter_counts_python(text)
     if cyrillic == latin == 0:
         return None
     return "ru" if cyrillic > latin else "en"
+
+
+def _letter_counts_python(text: str) -> tuple[int, int]:
+    """``(Latin letters, characters of the Cyrillic block)`` in ``text``, counted in its UTF-8
+    bytes (what ``transcript_model/_scan.c`` counts in one pass where it was built).
+
+    >>> _letter_counts_python("Лавров, Lavrov")
+    (6, 6)
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _NOT_LATIN)), len(data.translate(None, _NOT_CYRILLIC_LEAD))

@@ -11,6 +11,7 @@ import re
 from typing import Final
 
 from .errors import UnreadableInputError
+from .scans import HAS_XML_FORBIDDEN, UTF8_HAS_XML_FORBIDDEN
 
 _BOM: Final = "\ufeff"
 # UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
@@ -49,24 +50,52 @@ _TO_NUL_WITH_NUL: Final = bytes(0 if b in _C0_FORBIDDEN else b for b in range(25
 
 
 def has_xml_forbidden(text: str) -> bool:
-    r"""Whether ``text`` holds a character :func:`remove_xml_forbidden` removes, asked of its
-    UTF-8 bytes in C (the pattern, a large character set, took 6 ns a character; this, 1.1 to
-    1.5 with the encoding).
+    r"""Whether ``text`` holds a character :func:`remove_xml_forbidden` removes: asked in one
+    pass in C (``transcript_model/_scan.c``) where it was built, else by
+    :func:`_has_xml_forbidden_python`.
 
     >>> has_xml_forbidden("tab\tnewline\n№"), has_xml_forbidden("bell\x07"), has_xml_forbidden("\ufffe")
     (False, True, True)
+    """
+    if HAS_XML_FORBIDDEN is not None:
+        return HAS_XML_FORBIDDEN(text)
+    return _has_xml_forbidden_python(text)
+
+
+def _has_xml_forbidden_python(text: str) -> bool:
+    r""":func:`has_xml_forbidden` asked of the UTF-8 bytes of ``text`` in C string operations
+    (the pattern, a large character set, took 6 ns a character; this, 1.1 to 1.5 with the
+    encoding).
+
+    >>> _has_xml_forbidden_python("tab\tnewline\n№"), _has_xml_forbidden_python("\ud800")
+    (False, True)
     """
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot carry either
         return True
-    return utf8_has_xml_forbidden(data)
+    return _utf8_has_xml_forbidden_python(data, nul=False)
 
 
 def utf8_has_xml_forbidden(data: bytes, *, nul: bool = False) -> bool:
-    """Whether UTF-8 ``data`` (from a ``str``: no surrogates) holds a character XML 1.0
+    r"""Whether UTF-8 ``data`` (from a ``str``: no surrogates) holds a character XML 1.0
     forbids: a C0 control other than tab, newline and carriage return (NUL only if ``nul``:
-    the parser refuses it before), U+FFFE or U+FFFF.
+    the parser refuses it before), U+FFFE or U+FFFF. Asked in one pass in C where it was
+    built (a third of the time of the translation below, which copies the data), else by
+    :func:`_utf8_has_xml_forbidden_python`.
+
+    >>> [utf8_has_xml_forbidden(b) for b in ("a\tb№".encode(), b"\x07", b"\x00")]
+    [False, True, False]
+    >>> utf8_has_xml_forbidden(b"\x00", nul=True)
+    True
+    """
+    if UTF8_HAS_XML_FORBIDDEN is not None:
+        return UTF8_HAS_XML_FORBIDDEN(data, nul)
+    return _utf8_has_xml_forbidden_python(data, nul=nul)
+
+
+def _utf8_has_xml_forbidden_python(data: bytes, *, nul: bool) -> bool:
+    """:func:`utf8_has_xml_forbidden` in C string operations.
 
     The controls are found by translating every byte through a table (a plain table lookup
     in C) and looking for a NUL in the result (``memchr``); the two characters, only where

@@ -27,6 +27,7 @@ from spellchecker import SpellChecker
 
 from .dates import DATE_RX
 from .model import Edit, Paragraph, Repair, Span
+from .scans import HAS_CONTROL, REPEATED_CAPITALISED_WORD, SPACE_BEFORE_MARK
 
 
 @dataclass(frozen=True, slots=True)
@@ -627,7 +628,22 @@ def _has_hover_card(text: str) -> bool:
     return _HOVER_CARD.search(text) is not None
 
 
-@per_paragraph("hover-card", _has_hover_card)
+def _may_have_hover_card(text: str) -> bool:
+    """What every text holding a hover card holds, asked of a whole document: a capitalised
+    word, a space, the word again, a space and a capital ("Obama Obama Barack"). In one
+    pass in C where it was built (the pattern, tried at every capital, was the parser's
+    costliest question: 330,000 instructions for a reference-sized document), else the
+    pattern itself.
+
+    >>> _may_have_hover_card("president Obama Obama Barack said"), _may_have_hover_card("Obama Obama.")
+    (True, False)
+    """
+    if REPEATED_CAPITALISED_WORD is not None:
+        return REPEATED_CAPITALISED_WORD(text)
+    return _has_hover_card(text)
+
+
+@per_paragraph("hover-card", _has_hover_card, document_hint=_may_have_hover_card)
 def hover_card(para: Paragraph, ctx: RuleContext) -> list[Change]:
     """Remove a person card a web page injected after a name: the surname again, the given
     name and the job title ("Barack Obama Obama Barack" → "Barack Obama").
@@ -927,14 +943,26 @@ _UTF8_C1: Final = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a character ``_CONTROL`` matches: in one pass in C where it was
+    built, else by :func:`_has_control_python`.
+
+    >>> _has_control("tab\\tand line\\nfeed"), _has_control("bell\\x07"), _has_control("C1\\x85")
+    (False, True, True)
+    """
+    if HAS_CONTROL is not None:
+        return HAS_CONTROL(text)
+    return _has_control_python(text)
+
+
+def _has_control_python(text: str) -> bool:
     """Whether ``text`` holds a character ``_CONTROL`` matches, asked of its bytes in C
     string operations: whether deleting every other byte leaves any ASCII control, and
     whether the UTF-8 of a C1 control is there. Four times faster than the regular
     expression on ASCII text, six times on a document with curly quotes (UCS-2 to the
     regex engine, which checks a character set at every character).
 
-    >>> _has_control("tab\\tand line\\nfeed"), _has_control("bell\\x07"), _has_control("C1\\x85")
-    (False, True, True)
+    >>> _has_control_python("tab\\tand line\\nfeed"), _has_control_python("C1\\x85")
+    (False, True)
     """
     if text.isascii():
         return bool(text.encode("ascii").translate(None, _ASCII_KEPT))
@@ -1094,6 +1122,18 @@ _NO_BREAK_SPACE_THEN_MARK: Final = re.compile("\u00a0[,;:!?.]")
 
 
 def _has_space_before_punctuation(text: str) -> bool:
+    """Whether a space or a no-break space comes before a mark: in one pass in C where it
+    was built, else by :func:`_has_space_before_punctuation_python`.
+
+    >>> [_has_space_before_punctuation(text) for text in ("a ,b", "a\u00a0!", "a, b")]
+    [True, True, False]
+    """
+    if SPACE_BEFORE_MARK is not None:
+        return SPACE_BEFORE_MARK(text)
+    return _has_space_before_punctuation_python(text)
+
+
+def _has_space_before_punctuation_python(text: str) -> bool:
     if _SPACE_THEN_MARK.search(text) is not None:
         return True
     return not text.isascii() and _NO_BREAK_SPACE_THEN_MARK.search(text) is not None

@@ -1,0 +1,170 @@
+"""The parser's character scans in C (``transcript_model/_scan.c``) give the answers of their
+Python definitions, which decide where the C module is not built: on random texts of the
+characters they look for (every kind of ``str``: Latin-1, two and four bytes a character,
+lone surrogates), on texts made of repeated words, and on the development corpus."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import SEED, SHARED
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from transcript_model import parsing, reading, repairs, scans
+
+NATIVE_MISSING = "the C scans (transcript_model/_scan.c) are not built here: no C compiler at install time"
+
+try:
+    from transcript_model import _scan as built
+except ImportError:  # pragma: no cover - a machine without a C compiler
+    built = None
+
+
+@pytest.fixture(scope="module")
+def native() -> ModuleType:
+    if built is None:
+        pytest.skip(NATIVE_MISSING)
+    return built
+
+
+# what the scans look at, and their neighbours: capitals and word letters of both alphabets
+# (and the letters a case-insensitive pattern would confuse with them), spaces, marks, every
+# control, the characters XML forbids, a surrogate, characters of two and four bytes
+CHARS = [
+    *"AZaz bOo",
+    *"АЯЁаяёЖж",
+    "'",
+    "\u2019",
+    "-",
+    "\u00a0",
+    *",;:!?.",
+    *(chr(c) for c in range(0x00, 0x20)),
+    "\x7f",
+    "\x80",
+    "\x85",
+    "\x9f",
+    "\xa1",
+    "\u017f",  # long s
+    "\u212a",  # Kelvin sign
+    "\u0400",
+    "\u04ff",
+    "\u0500",
+    "\ufffe",
+    "\uffff",
+    "\ufffd",
+    "\ud800",
+    "\udfff",
+    "№",
+    "\U0001f600",
+]
+texts = st.lists(st.sampled_from(CHARS), max_size=40).map("".join)
+# words that make hover cards and near misses ("Obama Obama Barack", "Obama Obamas", "USA USA")
+WORDS = ["Obama", "Obama", "Barack", "obama", "Obamas", "O", "USA", "Лавров", "Лавров", "Сергей", "Lavrov’s", "Mr"]
+worded = st.lists(
+    st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", " ", "  ", ", ", ".", "\u00a0", "-", "'s "])), max_size=8
+).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+any_text = st.one_of(texts, worded)
+
+# the definition of repeated_capitalised_word, as a pattern
+_REPEATED = re.compile(r"([A-ZА-ЯЁ][a-zа-яё'’-]+) \1 [A-ZА-ЯЁ]")
+
+
+def _answers(native: ModuleType, text: str) -> list[tuple[str, object, object]]:
+    """(scan, C answer, Python answer) for each scan of a text."""
+    return [
+        ("repeated_capitalised_word", native.repeated_capitalised_word(text), _REPEATED.search(text) is not None),
+        ("space_before_mark", native.space_before_mark(text), repairs._has_space_before_punctuation_python(text)),
+        ("has_xml_forbidden", native.has_xml_forbidden(text), reading._has_xml_forbidden_python(text)),
+        ("has_control", native.has_control(text), repairs._has_control_python(text)),
+        ("letter_counts", native.letter_counts(text), parsing._letter_counts_python(text)),
+    ]
+
+
+@settings(max_examples=600, deadline=None)
+@example("a Obama Obama Barack said")
+@example("Лавров Лавров Сергей")
+@example("ObamaObama Obama Barack")  # the word starts at the second capital
+@example("Obama Obama")  # no capital after
+@example("x\ud800y\x07\u0085")
+@given(any_text)
+def test_each_scan_answers_as_its_python_definition(native: ModuleType, text: str) -> None:
+    for name, c, python in _answers(native, text):
+        assert c == python, (name, text)
+
+
+# every character of the first planes (and the last of each plane but the first), in each
+# place a scan looks at: where random texts could miss one character of a set
+CODE_POINTS = [*range(0x3000), 0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x1F600]
+CODE_POINTS += [plane * 0x10000 + 0xFFFF for plane in range(1, 17)]
+
+
+def test_each_scan_answers_as_its_python_definition_for_every_character(native: ModuleType) -> None:
+    for code in CODE_POINTS:
+        c = chr(code)
+        texts = [c, " " + c, c + ".", f"{c}a {c}a {c}a", f"A{c} A{c} Ab", f"Ab{c}Ab{c}Ab", f"Ab Ab {c}"]
+        for text in texts:
+            for name, found, python in _answers(native, text):
+                assert found == python, (name, hex(code), text)
+
+
+@settings(max_examples=600, deadline=None)
+@example("Obama Obama Barack")
+@example("the Obama Obama Barack Hussein")
+@given(any_text)
+def test_the_document_hint_of_hover_cards_passes_every_text_holding_one(text: str) -> None:
+    """The document's question may say yes where the rule finds nothing, never the reverse."""
+    if repairs._has_hover_card(text):
+        assert repairs._may_have_hover_card(text)
+        assert repairs._may_have_hover_card("x " + text + " y")  # asked of paragraphs joined by spaces
+
+
+@settings(max_examples=400, deadline=None)
+@example(b"\xef\xbf\xbe", False)
+@example(b"\xef\xbf", False)
+@example(b"\x00", True)
+@given(st.one_of(texts.map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=40)), st.booleans())
+def test_the_utf8_scan_answers_as_its_python_definition(native: ModuleType, data: bytes, nul: bool) -> None:
+    assert native.utf8_has_xml_forbidden(data, nul) == reading._utf8_has_xml_forbidden_python(data, nul=nul)
+
+
+def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -> None:
+    """Each question goes to C (a broken import would fall back to Python unseen)."""
+    found: list[Callable[..., object] | None] = [
+        scans.REPEATED_CAPITALISED_WORD,
+        scans.SPACE_BEFORE_MARK,
+        scans.HAS_XML_FORBIDDEN,
+        scans.HAS_CONTROL,
+        scans.LETTER_COUNTS,
+        scans.UTF8_HAS_XML_FORBIDDEN,
+    ]
+    assert all(f is not None and f.__module__ == native.__name__ for f in found)
+
+
+def test_the_scans_refuse_what_is_not_text(native: ModuleType) -> None:
+    for scan in ("repeated_capitalised_word", "space_before_mark", "has_xml_forbidden", "has_control", "letter_counts"):
+        with pytest.raises(TypeError, match="must be str"):
+            getattr(native, scan)(b"bytes")
+    with pytest.raises(TypeError):
+        native.utf8_has_xml_forbidden("text", False)
+
+
+def _shared_texts() -> list[Path]:
+    return sorted((SHARED / "corpus").glob("*/*.txt")) + ([SEED] if SEED.exists() else [])
+
+
+def test_the_scans_answer_as_their_definitions_on_the_corpus(native: ModuleType) -> None:
+    paths = _shared_texts()
+    if not paths:
+        pytest.skip(f"the development corpus is not at {SHARED / 'corpus'} (the shared data is absent on this machine)")
+    for path in paths:
+        text = reading.decode(path.read_bytes())
+        for piece in (text, *text.split("\n\n")):
+            for name, c, python in _answers(native, piece):
+                assert c == python, (name, path.name, piece[:80])
+            data = piece.encode("utf-8", "surrogatepass")
+            assert native.utf8_has_xml_forbidden(data, True) == reading._utf8_has_xml_forbidden_python(data, nul=True)

@@ -1,0 +1,250 @@
+/* Character scans of the parser, in C: each says what a Python function of the package says
+ * (its definition, used where this module is not built), in one pass over the characters
+ * and with nothing allocated. They are the questions asked of every document as a whole
+ * (does any rule have work here, which language is it, can XML carry it), which the regex
+ * engine answers by trying a pattern at every character.
+ *
+ * tests/test_scan.py checks each against its Python definition on the test documents and
+ * on random texts.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#if PY_VERSION_HEX < 0x030C0000
+#define READY(s) PyUnicode_READY(s)
+#else
+#define READY(s) 0
+#endif
+
+static int
+text_argument(PyObject *arg, const char *name, int *kind, const void **data, Py_ssize_t *n)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s() argument must be str, not %.200s", name, Py_TYPE(arg)->tp_name);
+        return -1;
+    }
+    if (READY(arg) < 0)
+        return -1;
+    *kind = PyUnicode_KIND(arg);
+    *data = PyUnicode_DATA(arg);
+    *n = PyUnicode_GET_LENGTH(arg);
+    return 0;
+}
+
+/* [A-ZА-ЯЁ] and [a-zа-яё'’-], the capitals and the word letters of the hover-card rule */
+static inline int
+is_cap(Py_UCS4 c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 0x410 && c <= 0x42F) || c == 0x401;
+}
+
+static inline int
+is_low(Py_UCS4 c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 0x430 && c <= 0x44F) || c == 0x451 || c == '\'' || c == 0x2019 ||
+           c == '-';
+}
+
+PyDoc_STRVAR(repeated_capitalised_word_doc,
+             "repeated_capitalised_word(text, /)\n--\n\n"
+             "Whether a capitalised word ([A-ZА-ЯЁ][a-zа-яё'’-]+) is followed by a space, itself,\n"
+             "a space and a capital: what every hover card the hover-card rule removes holds.");
+
+static PyObject *
+repeated_capitalised_word(PyObject *module, PyObject *arg)
+{
+    int kind;
+    const void *data;
+    Py_ssize_t n, i = 0;
+    if (text_argument(arg, "repeated_capitalised_word", &kind, &data, &n) < 0)
+        return NULL;
+    while (i < n) {
+        if (!is_cap(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        /* the word's letters: it ends where they do, and a space must follow */
+        Py_ssize_t j = i + 1;
+        while (j < n && is_low(PyUnicode_READ(kind, data, j)))
+            j++;
+        Py_ssize_t len = j - i;
+        if (len >= 2 && j + len + 2 < n && PyUnicode_READ(kind, data, j) == ' ' &&
+            PyUnicode_READ(kind, data, j + 1 + len) == ' ' && is_cap(PyUnicode_READ(kind, data, j + 2 + len))) {
+            Py_ssize_t k = 0;
+            while (k < len && PyUnicode_READ(kind, data, i + k) == PyUnicode_READ(kind, data, j + 1 + k))
+                k++;
+            if (k == len)
+                Py_RETURN_TRUE;
+        }
+        i = j; /* the letters between were no capitals; the character at j is asked next */
+    }
+    Py_RETURN_FALSE;
+}
+
+static inline int
+is_mark(Py_UCS4 c)
+{
+    return c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.';
+}
+
+PyDoc_STRVAR(space_before_mark_doc,
+             "space_before_mark(text, /)\n--\n\n"
+             "Whether a space or a no-break space is followed by one of , ; : ! ? .");
+
+static PyObject *
+space_before_mark(PyObject *module, PyObject *arg)
+{
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+    if (text_argument(arg, "space_before_mark", &kind, &data, &n) < 0)
+        return NULL;
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c == ' ' || c == 0xA0) && is_mark(PyUnicode_READ(kind, data, i + 1)))
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+/* C0 controls XML 1.0 forbids (all but tab, newline and carriage return), NUL apart */
+static inline int
+is_forbidden_c0(Py_UCS4 c)
+{
+    return (c >= 0x01 && c <= 0x08) || c == 0x0B || c == 0x0C || (c >= 0x0E && c <= 0x1F);
+}
+
+PyDoc_STRVAR(has_xml_forbidden_doc,
+             "has_xml_forbidden(text, /)\n--\n\n"
+             "Whether text holds a character XML 1.0 cannot carry: a C0 control other than tab,\n"
+             "newline and carriage return (NUL excepted), U+FFFE, U+FFFF or a surrogate.");
+
+static PyObject *
+has_xml_forbidden(PyObject *module, PyObject *arg)
+{
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+    if (text_argument(arg, "has_xml_forbidden", &kind, &data, &n) < 0)
+        return NULL;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (s[i] < 0x20 && is_forbidden_c0(s[i]))
+                Py_RETURN_TRUE;
+        Py_RETURN_FALSE;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c < 0x20 && is_forbidden_c0(c)) || c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF))
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+PyDoc_STRVAR(has_control_doc,
+             "has_control(text, /)\n--\n\n"
+             "Whether text holds a control the control-characters rule removes: U+0001 to U+0008,\n"
+             "U+000B, U+000C, U+000E to U+001F, U+007F to U+009F.");
+
+static PyObject *
+has_control(PyObject *module, PyObject *arg)
+{
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+    if (text_argument(arg, "has_control", &kind, &data, &n) < 0)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c < 0x20 && is_forbidden_c0(c)) || (c >= 0x7F && c <= 0x9F))
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+PyDoc_STRVAR(letter_counts_doc,
+             "letter_counts(text, /)\n--\n\n"
+             "(Latin letters A-Z and a-z, characters of the Cyrillic block U+0400 to U+04FF).");
+
+static PyObject *
+letter_counts(PyObject *module, PyObject *arg)
+{
+    int kind;
+    const void *data;
+    Py_ssize_t n, latin = 0, cyrillic = 0;
+    if (text_argument(arg, "letter_counts", &kind, &data, &n) < 0)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        latin += ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        cyrillic += (c >= 0x400 && c <= 0x4FF);
+    }
+    return Py_BuildValue("(nn)", latin, cyrillic);
+}
+
+PyDoc_STRVAR(utf8_has_xml_forbidden_doc,
+             "utf8_has_xml_forbidden(data, nul, /)\n--\n\n"
+             "Whether UTF-8 data (from a str: no surrogates) holds a character XML 1.0 forbids:\n"
+             "a C0 control other than tab, newline and carriage return (NUL only if nul),\n"
+             "U+FFFE or U+FFFF (EF BF BE, EF BF BF).");
+
+static PyObject *
+utf8_has_xml_forbidden(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "utf8_has_xml_forbidden() takes exactly 2 arguments (data, nul)");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    int nul = PyObject_IsTrue(args[1]);
+    if (nul < 0) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    const unsigned char *s = view.buf;
+    Py_ssize_t n = view.len;
+    int found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char b = s[i];
+        if (b < 0x20) {
+            if (is_forbidden_c0(b) || (b == 0 && nul)) {
+                found = 1;
+                break;
+            }
+        }
+        else if (b == 0xEF && i + 2 < n && s[i + 1] == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF)) {
+            found = 1;
+            break;
+        }
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(found);
+}
+
+static PyMethodDef scan_methods[] = {
+    {"repeated_capitalised_word", repeated_capitalised_word, METH_O, repeated_capitalised_word_doc},
+    {"space_before_mark", space_before_mark, METH_O, space_before_mark_doc},
+    {"has_xml_forbidden", has_xml_forbidden, METH_O, has_xml_forbidden_doc},
+    {"has_control", has_control, METH_O, has_control_doc},
+    {"letter_counts", letter_counts, METH_O, letter_counts_doc},
+    {"utf8_has_xml_forbidden", (PyCFunction)(void (*)(void))utf8_has_xml_forbidden, METH_FASTCALL,
+     utf8_has_xml_forbidden_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef scan_module = {
+    PyModuleDef_HEAD_INIT,
+    "transcript_model._scan",
+    "Character scans of the parser in C, each the answer of a Python function of the package.",
+    0,
+    scan_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__scan(void)
+{
+    return PyModuleDef_Init(&scan_module);
+}
