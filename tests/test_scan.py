@@ -107,6 +107,7 @@ def test_each_scan_answers_as_its_python_definition_for_every_character(native: 
     for code in CODE_POINTS:
         c = chr(code)
         texts = [c, " " + c, c + ".", f"{c}a {c}a {c}a", f"A{c} A{c} Ab", f"Ab{c}Ab{c}Ab", f"Ab Ab {c}"]
+        texts.append(f"Abcd Abce X{c}")  # words that differ at their end, in each storage of str
         for text in texts:
             for name, found, python in _answers(native, text):
                 assert found == python, (name, hex(code), text)

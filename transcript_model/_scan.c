@@ -9,6 +9,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <string.h>
 
 #if PY_VERSION_HEX < 0x030C0000
 #define READY(s) PyUnicode_READY(s)
@@ -45,66 +46,10 @@ is_low(Py_UCS4 c)
            c == '-';
 }
 
-PyDoc_STRVAR(repeated_capitalised_word_doc,
-             "repeated_capitalised_word(text, /)\n--\n\n"
-             "Whether a capitalised word ([A-ZА-ЯЁ][a-zа-яё'’-]+) is followed by a space, itself,\n"
-             "a space and a capital: what every hover card the hover-card rule removes holds.");
-
-static PyObject *
-repeated_capitalised_word(PyObject *module, PyObject *arg)
-{
-    int kind;
-    const void *data;
-    Py_ssize_t n, i = 0;
-    if (text_argument(arg, "repeated_capitalised_word", &kind, &data, &n) < 0)
-        return NULL;
-    while (i < n) {
-        if (!is_cap(PyUnicode_READ(kind, data, i))) {
-            i++;
-            continue;
-        }
-        /* the word's letters: it ends where they do, and a space must follow */
-        Py_ssize_t j = i + 1;
-        while (j < n && is_low(PyUnicode_READ(kind, data, j)))
-            j++;
-        Py_ssize_t len = j - i;
-        if (len >= 2 && j + len + 2 < n && PyUnicode_READ(kind, data, j) == ' ' &&
-            PyUnicode_READ(kind, data, j + 1 + len) == ' ' && is_cap(PyUnicode_READ(kind, data, j + 2 + len))) {
-            Py_ssize_t k = 0;
-            while (k < len && PyUnicode_READ(kind, data, i + k) == PyUnicode_READ(kind, data, j + 1 + k))
-                k++;
-            if (k == len)
-                Py_RETURN_TRUE;
-        }
-        i = j; /* the letters between were no capitals; the character at j is asked next */
-    }
-    Py_RETURN_FALSE;
-}
-
 static inline int
 is_mark(Py_UCS4 c)
 {
     return c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.';
-}
-
-PyDoc_STRVAR(space_before_mark_doc,
-             "space_before_mark(text, /)\n--\n\n"
-             "Whether a space or a no-break space is followed by one of , ; : ! ? .");
-
-static PyObject *
-space_before_mark(PyObject *module, PyObject *arg)
-{
-    int kind;
-    const void *data;
-    Py_ssize_t n;
-    if (text_argument(arg, "space_before_mark", &kind, &data, &n) < 0)
-        return NULL;
-    for (Py_ssize_t i = 0; i + 1 < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if ((c == ' ' || c == 0xA0) && is_mark(PyUnicode_READ(kind, data, i + 1)))
-            Py_RETURN_TRUE;
-    }
-    Py_RETURN_FALSE;
 }
 
 /* C0 controls XML 1.0 forbids (all but tab, newline and carriage return), NUL apart */
@@ -114,54 +59,60 @@ is_forbidden_c0(Py_UCS4 c)
     return (c >= 0x01 && c <= 0x08) || c == 0x0B || c == 0x0C || (c >= 0x0E && c <= 0x1F);
 }
 
+#define CHAR Py_UCS1
+#define KIND 1
+#include "_scan_kind.h"
+#undef CHAR
+#undef KIND
+#define CHAR Py_UCS2
+#define KIND 2
+#include "_scan_kind.h"
+#undef CHAR
+#undef KIND
+#define CHAR Py_UCS4
+#define KIND 4
+#include "_scan_kind.h"
+#undef CHAR
+#undef KIND
+
+/* a function of the module: the text's characters to the scan for their storage */
+#define BY_KIND(scan, name)                                                                                           \
+    static PyObject *scan(PyObject *module, PyObject *arg)                                                            \
+    {                                                                                                                 \
+        int kind;                                                                                                     \
+        const void *data;                                                                                             \
+        Py_ssize_t n;                                                                                                 \
+        if (text_argument(arg, name, &kind, &data, &n) < 0)                                                           \
+            return NULL;                                                                                              \
+        int found = kind == PyUnicode_1BYTE_KIND   ? scan##_1(data, n)                                                \
+                    : kind == PyUnicode_2BYTE_KIND ? scan##_2(data, n)                                                \
+                                                   : scan##_4(data, n);                                               \
+        return PyBool_FromLong(found);                                                                                \
+    }
+
+BY_KIND(repeated_capitalised_word, "repeated_capitalised_word")
+BY_KIND(space_before_mark, "space_before_mark")
+BY_KIND(has_xml_forbidden, "has_xml_forbidden")
+BY_KIND(has_control, "has_control")
+
+PyDoc_STRVAR(repeated_capitalised_word_doc,
+             "repeated_capitalised_word(text, /)\n--\n\n"
+             "Whether a capitalised word ([A-ZА-ЯЁ][a-zа-яё'’-]+) is followed by a space, itself,\n"
+             "a space and a capital: what every hover card the hover-card rule removes holds.");
+
+PyDoc_STRVAR(space_before_mark_doc,
+             "space_before_mark(text, /)\n--\n\n"
+             "Whether a space or a no-break space is followed by one of , ; : ! ? .");
+
 PyDoc_STRVAR(has_xml_forbidden_doc,
              "has_xml_forbidden(text, /)\n--\n\n"
              "Whether text holds a character XML 1.0 cannot carry: a C0 control other than tab,\n"
              "newline and carriage return (NUL excepted), U+FFFE, U+FFFF or a surrogate.");
 
-static PyObject *
-has_xml_forbidden(PyObject *module, PyObject *arg)
-{
-    int kind;
-    const void *data;
-    Py_ssize_t n;
-    if (text_argument(arg, "has_xml_forbidden", &kind, &data, &n) < 0)
-        return NULL;
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *s = data;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (s[i] < 0x20 && is_forbidden_c0(s[i]))
-                Py_RETURN_TRUE;
-        Py_RETURN_FALSE;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if ((c < 0x20 && is_forbidden_c0(c)) || c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF))
-            Py_RETURN_TRUE;
-    }
-    Py_RETURN_FALSE;
-}
-
 PyDoc_STRVAR(has_control_doc,
              "has_control(text, /)\n--\n\n"
              "Whether text holds a control the control-characters rule removes: U+0001 to U+0008,\n"
              "U+000B, U+000C, U+000E to U+001F, U+007F to U+009F.");
-
-static PyObject *
-has_control(PyObject *module, PyObject *arg)
-{
-    int kind;
-    const void *data;
-    Py_ssize_t n;
-    if (text_argument(arg, "has_control", &kind, &data, &n) < 0)
-        return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if ((c < 0x20 && is_forbidden_c0(c)) || (c >= 0x7F && c <= 0x9F))
-            Py_RETURN_TRUE;
-    }
-    Py_RETURN_FALSE;
-}
 
 PyDoc_STRVAR(letter_counts_doc,
              "letter_counts(text, /)\n--\n\n"
@@ -172,14 +123,15 @@ letter_counts(PyObject *module, PyObject *arg)
 {
     int kind;
     const void *data;
-    Py_ssize_t n, latin = 0, cyrillic = 0;
+    Py_ssize_t n, latin, cyrillic;
     if (text_argument(arg, "letter_counts", &kind, &data, &n) < 0)
         return NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        latin += ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-        cyrillic += (c >= 0x400 && c <= 0x4FF);
-    }
+    if (kind == PyUnicode_1BYTE_KIND)
+        letter_counts_1(data, n, &latin, &cyrillic);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        letter_counts_2(data, n, &latin, &cyrillic);
+    else
+        letter_counts_4(data, n, &latin, &cyrillic);
     return Py_BuildValue("(nn)", latin, cyrillic);
 }
 
