@@ -176,6 +176,26 @@ def test_malformed_url_is_not_taken_as_the_source() -> None:
     assert errors(exporters.validate_jsonld(exporters.to_jsonld(t))) == []
 
 
+@settings(max_examples=500, deadline=None)
+@example("Source: https://www.mid.ru/en/1")
+@example(" www.example.org/x. ")
+@example("Link: http://example.org/a")
+@given(
+    st.lists(
+        st.sampled_from(
+            ["http", "s", "://", "www", ".", "Source:", "URL:", " ", "\n", "a", "/", "[", "ht", "example.org"]
+        )
+    ).map("".join)
+)
+def test_a_url_line_is_what_the_pattern_says(text: str) -> None:
+    """The substring searches that spare most blocks the URL pattern change no answer."""
+    from transcript_model.layout import _URL_LINE, url_of, valid_url  # noqa: PLC0415
+
+    m = _URL_LINE.fullmatch(text.strip())
+    url = None if m is None else m["url"].rstrip(".,;)")
+    assert url_of(text) == (None if url is None else valid_url(url if url.startswith("http") else "https://" + url))
+
+
 def test_mojibake_repair_never_produces_xml_forbidden_characters() -> None:
     """Found by hypothesis: ftfy reads "À\\n" as UTF-8 and gets a NUL; that fix is not taken."""
     t = transcript_model.parse("à\xa0\x80À\n0")

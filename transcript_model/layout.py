@@ -85,7 +85,13 @@ def valid_url(url: str | None) -> str | None:
 
 
 def url_of(text: str) -> str | None:
-    """The URL a line consists of ("https://...", "Source: https://...", "www.example.org/x")."""
+    """The URL a line consists of ("https://...", "Source: https://...", "www.example.org/x").
+
+    Asked of every block of a document: one without "http" or "www." (most) is no URL line,
+    which two substring searches say in a tenth of the pattern's time.
+    """
+    if "http" not in text and "www." not in text:
+        return None
     m = _URL_LINE.fullmatch(text.strip())
     if m is None:
         return None
