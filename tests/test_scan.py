@@ -81,6 +81,7 @@ def _answers(native: ModuleType, text: str) -> list[tuple[str, object, object]]:
         ("space_before_mark", native.space_before_mark(text), repairs._has_space_before_punctuation_python(text)),
         ("has_xml_forbidden", native.has_xml_forbidden(text), reading._has_xml_forbidden_python(text)),
         ("has_control", native.has_control(text), repairs._has_control_python(text)),
+        ("may_hold_mojibake", native.may_hold_mojibake(text), repairs._may_hold_mojibake_python(text)),
         ("letter_counts", native.letter_counts(text), parsing._letter_counts_python(text)),
     ]
 
@@ -108,6 +109,9 @@ def test_each_scan_answers_as_its_python_definition_for_every_character(native: 
         c = chr(code)
         texts = [c, " " + c, c + ".", f"{c}a {c}a {c}a", f"A{c} A{c} Ab", f"Ab{c}Ab{c}Ab", f"Ab Ab {c}"]
         texts.append(f"Abcd Abce X{c}")  # words that differ at their end, in each storage of str
+        # beside signs of mojibake and characters it is made of (U+0500 is a sign before a
+        # character outside ASCII, and no such character; é is one, and no sign alone)
+        texts += [f"a{c}\u2019", f"\u2019{c}", f"{c}\u00e9", f"{c}\u0100", f"{c}\u0500", f"\u0500{c} \u00e9"]
         for text in texts:
             for name, found, python in _answers(native, text):
                 assert found == python, (name, hex(code), text)
@@ -140,6 +144,7 @@ def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -
         scans.SPACE_BEFORE_MARK,
         scans.HAS_XML_FORBIDDEN,
         scans.HAS_CONTROL,
+        scans.MAY_HOLD_MOJIBAKE,
         scans.LETTER_COUNTS,
         scans.UTF8_HAS_XML_FORBIDDEN,
     ]
@@ -147,7 +152,14 @@ def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -
 
 
 def test_the_scans_refuse_what_is_not_text(native: ModuleType) -> None:
-    for scan in ("repeated_capitalised_word", "space_before_mark", "has_xml_forbidden", "has_control", "letter_counts"):
+    for scan in (
+        "repeated_capitalised_word",
+        "space_before_mark",
+        "has_xml_forbidden",
+        "has_control",
+        "may_hold_mojibake",
+        "letter_counts",
+    ):
         with pytest.raises(TypeError, match="must be str"):
             getattr(native, scan)(b"bytes")
     with pytest.raises(TypeError):

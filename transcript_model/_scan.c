@@ -94,6 +94,7 @@ BY_KIND(repeated_capitalised_word, "repeated_capitalised_word")
 BY_KIND(space_before_mark, "space_before_mark")
 BY_KIND(has_xml_forbidden, "has_xml_forbidden")
 BY_KIND(has_control, "has_control")
+BY_KIND(may_hold_mojibake, "may_hold_mojibake")
 
 PyDoc_STRVAR(repeated_capitalised_word_doc,
              "repeated_capitalised_word(text, /)\n--\n\n"
@@ -113,6 +114,13 @@ PyDoc_STRVAR(has_control_doc,
              "has_control(text, /)\n--\n\n"
              "Whether text holds a control the control-characters rule removes: U+0001 to U+0008,\n"
              "U+000B, U+000C, U+000E to U+001F, U+007F to U+009F.");
+
+PyDoc_STRVAR(may_hold_mojibake_doc,
+             "may_hold_mojibake(text, /)\n--\n\n"
+             "Whether text holds a sign of mojibake (a character outside ASCII that is a C1 control,\n"
+             "\u00c2, \u00c3, \u0152 or \u0153, or is followed by another outside ASCII) and a character of\n"
+             "the ranges mojibake is made of (U+0080 to U+017F, U+0400 to U+04FF, U+2018 to U+2122,\n"
+             "U+FFFD).");
 
 PyDoc_STRVAR(letter_counts_doc,
              "letter_counts(text, /)\n--\n\n"
@@ -181,6 +189,7 @@ static PyMethodDef scan_methods[] = {
     {"space_before_mark", space_before_mark, METH_O, space_before_mark_doc},
     {"has_xml_forbidden", has_xml_forbidden, METH_O, has_xml_forbidden_doc},
     {"has_control", has_control, METH_O, has_control_doc},
+    {"may_hold_mojibake", may_hold_mojibake, METH_O, may_hold_mojibake_doc},
     {"letter_counts", letter_counts, METH_O, letter_counts_doc},
     {"utf8_has_xml_forbidden", (PyCFunction)(void (*)(void))utf8_has_xml_forbidden, METH_FASTCALL,
      utf8_has_xml_forbidden_doc},

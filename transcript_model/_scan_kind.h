@@ -57,6 +57,20 @@ NAME(has_control, KIND)(const CHAR *s, Py_ssize_t n)
     return 0;
 }
 
+static int
+NAME(may_hold_mojibake, KIND)(const CHAR *s, Py_ssize_t n)
+{
+    int sign = 0, suspect = 0;
+    for (Py_ssize_t i = 0; i < n && !(sign && suspect); i++) {
+        Py_UCS4 c = s[i];
+        if (c < 0x80)
+            continue;
+        sign = sign || (c <= 0x9F || c == 0xC2 || c == 0xC3 || c == 0x152 || c == 0x153 || (i + 1 < n && s[i + 1] >= 0x80));
+        suspect = suspect || c <= 0x17F || (c >= 0x400 && c <= 0x4FF) || (c >= 0x2018 && c <= 0x2122) || c == 0xFFFD;
+    }
+    return sign && suspect;
+}
+
 static void
 NAME(letter_counts, KIND)(const CHAR *s, Py_ssize_t n, Py_ssize_t *latin, Py_ssize_t *cyrillic)
 {

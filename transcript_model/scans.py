@@ -26,5 +26,6 @@ REPEATED_CAPITALISED_WORD: Final[Callable[[str], bool] | None] = _native("repeat
 SPACE_BEFORE_MARK: Final[Callable[[str], bool] | None] = _native("space_before_mark")
 HAS_XML_FORBIDDEN: Final[Callable[[str], bool] | None] = _native("has_xml_forbidden")
 HAS_CONTROL: Final[Callable[[str], bool] | None] = _native("has_control")
+MAY_HOLD_MOJIBAKE: Final[Callable[[str], bool] | None] = _native("may_hold_mojibake")
 LETTER_COUNTS: Final[Callable[[str], tuple[int, int]] | None] = _native("letter_counts")
 UTF8_HAS_XML_FORBIDDEN: Final[Callable[[bytes, bool], bool] | None] = _native("utf8_has_xml_forbidden")
