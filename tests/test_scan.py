@@ -82,6 +82,11 @@ def _answers(native: ModuleType, text: str) -> list[tuple[str, object, object]]:
         ("has_xml_forbidden", native.has_xml_forbidden(text), reading._has_xml_forbidden_python(text)),
         ("has_control", native.has_control(text), repairs._has_control_python(text)),
         ("may_hold_mojibake", native.may_hold_mojibake(text), repairs._may_hold_mojibake_python(text)),
+        (
+            "non_ascii_word_character",
+            native.non_ascii_word_character(text),
+            repairs._NON_ASCII_WORD_CHAR.search(text) is not None,
+        ),
         ("letter_counts", native.letter_counts(text), parsing._letter_counts_python(text)),
     ]
 
@@ -145,6 +150,7 @@ def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -
         scans.HAS_XML_FORBIDDEN,
         scans.HAS_CONTROL,
         scans.MAY_HOLD_MOJIBAKE,
+        scans.NON_ASCII_WORD_CHARACTER,
         scans.LETTER_COUNTS,
         scans.UTF8_HAS_XML_FORBIDDEN,
     ]
@@ -158,6 +164,7 @@ def test_the_scans_refuse_what_is_not_text(native: ModuleType) -> None:
         "has_xml_forbidden",
         "has_control",
         "may_hold_mojibake",
+        "non_ascii_word_character",
         "letter_counts",
     ):
         with pytest.raises(TypeError, match="must be str"):

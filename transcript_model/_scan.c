@@ -95,6 +95,7 @@ BY_KIND(space_before_mark, "space_before_mark")
 BY_KIND(has_xml_forbidden, "has_xml_forbidden")
 BY_KIND(has_control, "has_control")
 BY_KIND(may_hold_mojibake, "may_hold_mojibake")
+BY_KIND(non_ascii_word_character, "non_ascii_word_character")
 
 PyDoc_STRVAR(repeated_capitalised_word_doc,
              "repeated_capitalised_word(text, /)\n--\n\n"
@@ -121,6 +122,10 @@ PyDoc_STRVAR(may_hold_mojibake_doc,
              "\u00c2, \u00c3, \u0152 or \u0153, or is followed by another outside ASCII) and a character of\n"
              "the ranges mojibake is made of (U+0080 to U+017F, U+0400 to U+04FF, U+2018 to U+2122,\n"
              "U+FFFD).");
+
+PyDoc_STRVAR(non_ascii_word_character_doc,
+             "non_ascii_word_character(text, /)\n--\n\n"
+             "Whether text holds a word character (as the regex engine's \\w) outside ASCII.");
 
 PyDoc_STRVAR(letter_counts_doc,
              "letter_counts(text, /)\n--\n\n"
@@ -190,6 +195,7 @@ static PyMethodDef scan_methods[] = {
     {"has_xml_forbidden", has_xml_forbidden, METH_O, has_xml_forbidden_doc},
     {"has_control", has_control, METH_O, has_control_doc},
     {"may_hold_mojibake", may_hold_mojibake, METH_O, may_hold_mojibake_doc},
+    {"non_ascii_word_character", non_ascii_word_character, METH_O, non_ascii_word_character_doc},
     {"letter_counts", letter_counts, METH_O, letter_counts_doc},
     {"utf8_has_xml_forbidden", (PyCFunction)(void (*)(void))utf8_has_xml_forbidden, METH_FASTCALL,
      utf8_has_xml_forbidden_doc},

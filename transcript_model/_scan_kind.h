@@ -58,6 +58,15 @@ NAME(has_control, KIND)(const CHAR *s, Py_ssize_t n)
 }
 
 static int
+NAME(non_ascii_word_character, KIND)(const CHAR *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (s[i] >= 0x80 && Py_UNICODE_ISALNUM(s[i])) /* the regex engine's \w outside ASCII */
+            return 1;
+    return 0;
+}
+
+static int
 NAME(may_hold_mojibake, KIND)(const CHAR *s, Py_ssize_t n)
 {
     int sign = 0, suspect = 0;

@@ -27,7 +27,13 @@ from spellchecker import SpellChecker
 
 from .dates import DATE_RX
 from .model import Edit, Paragraph, Repair, Span
-from .scans import HAS_CONTROL, MAY_HOLD_MOJIBAKE, REPEATED_CAPITALISED_WORD, SPACE_BEFORE_MARK
+from .scans import (
+    HAS_CONTROL,
+    MAY_HOLD_MOJIBAKE,
+    NON_ASCII_WORD_CHARACTER,
+    REPEATED_CAPITALISED_WORD,
+    SPACE_BEFORE_MARK,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,8 +322,13 @@ _NON_ASCII_WORD_CHAR: Final = re.compile(r"[^\W\x00-\x7f]")
 
 def _ascii_words(text: str) -> bool:
     """Whether every word character of ``text`` is ASCII (curly quotes, dashes and no-break
-    spaces are no word characters: an English paragraph holding them has ASCII words)."""
-    return text.isascii() or _NON_ASCII_WORD_CHAR.search(text) is None
+    spaces are no word characters: an English paragraph holding them has ASCII words).
+    Asked in one pass in C where it was built, else with the pattern."""
+    if text.isascii():
+        return True
+    if NON_ASCII_WORD_CHARACTER is not None:
+        return not NON_ASCII_WORD_CHARACTER(text)
+    return _NON_ASCII_WORD_CHAR.search(text) is None
 
 
 def _words(text: str) -> list[str]:
