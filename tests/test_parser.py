@@ -141,6 +141,23 @@ def normalised(text: str) -> str:
     return remove_xml_forbidden(render(text) if looks_like_html(text) else text)[0]
 
 
+def test_a_line_may_open_a_date_line_where_the_pattern_says() -> None:
+    """The verdict kept per first character is the pattern's, for every character of the
+    first planes and those case folding relates to Latin and Cyrillic letters, whichever
+    character is asked first."""
+    from transcript_model import dates  # noqa: PLC0415
+
+    codes = [*range(0x3000), *range(0x1C80, 0x1C90), 0x1E9E, 0x2126, 0x212A, 0x212B, 0xFB05, 0xFB06, 0x1F600]
+    dates._OPENS_DATE_LINE.clear()
+    try:
+        for code in [*codes, *reversed(codes)]:  # asked once to keep, then kept
+            text = chr(code) + "1 March"
+            assert dates._may_open_date_line(text) == (dates._DATE_LINE_START.match(text) is not None), hex(code)
+        assert not dates._may_open_date_line("")
+    finally:
+        dates._OPENS_DATE_LINE.clear()
+
+
 def test_date_without_time_is_a_date() -> None:
     t = transcript_model.parse("\n01.02.2022\n\n№ 1-01-02-2022\n\nTitle\n\nQuestion: Why?")
     assert t.metadata.published == dt.date(2022, 2, 1)
