@@ -291,3 +291,31 @@ def test_a_group_is_read_as_groupdict_reads_it(text: str) -> None:
             continue
         for name in [*pattern.groupindex, "y4", "hour", "nothing"]:
             assert _group(m, name) == m.groupdict().get(name), (pattern.pattern[:30], text, name)
+
+
+# --- stage directions that are whole paragraphs: the widest the pattern can match -----------------
+
+from transcript_model import turns  # noqa: E402
+
+_WHOLE = turns._any_of(VOCABULARY.stage_paragraphs)
+
+
+def _incidents_by_definition(text: str) -> tuple[turns.Incident, ...]:
+    """What _incidents gives without the joined pattern: each whole-paragraph pattern tried."""
+    return turns._incidents(text, VOCABULARY, None, turns._any_of(VOCABULARY.stage_directions))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(_WHOLE, fullmatch=True) if _WHOLE is not None else st.just(""), st.sampled_from(["", " ", "\n"]))
+def test_no_whole_paragraph_direction_is_wider_than_its_pattern_says(text: str, pad: str) -> None:
+    assert _WHOLE is not None
+    assert len(text) <= turns._widest(_WHOLE)
+    padded = pad + text + pad
+    assert turns.find_incidents(padded, VOCABULARY) == _incidents_by_definition(padded)
+
+
+def test_a_paragraph_wider_than_any_direction_is_none() -> None:
+    assert _WHOLE is not None and turns._widest(_WHOLE) < 200
+    long = "(The briefing concluded" + " x" * 100 + ")"
+    assert turns.find_incidents(long, VOCABULARY) == _incidents_by_definition(long)
+    assert turns._widest(re.compile("a+")) == turns._UNBOUNDED

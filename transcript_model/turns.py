@@ -8,9 +8,12 @@ headline author's, in a monologue).
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Final
 
 from .blocks import RawBlock
 from .dates import looks_like_date_line
@@ -59,9 +62,10 @@ def _incidents(
 ) -> tuple[Incident, ...]:
     """:func:`find_incidents`, given the vocabulary's joined patterns (looked up once per
     turn, not per paragraph)."""
-    if whole is None or whole.fullmatch(text.strip()):
+    stripped = text.strip()
+    if whole is None or (len(stripped) <= _widest(whole) and whole.fullmatch(stripped)):
         for pattern, kind in vocab.stage_paragraphs:
-            if pattern.fullmatch(text.strip()):
+            if pattern.fullmatch(stripped):
                 return (Incident(kind, 0, len(text), text),)
     if inside is not None and inside.search(text) is None:  # most paragraphs: one scan, not seven
         return ()
@@ -76,6 +80,38 @@ def _incidents(
         if not out or inc.start >= out[-1].end:
             out.append(inc)
     return tuple(out)
+
+
+_UNBOUNDED: Final = sys.maxsize
+_WIDEST: dict[int, tuple[re.Pattern[str], int]] = {}
+"""The widest match of each joined pattern, by its identity (kept in the entry, as in
+:data:`_JOINED`)."""
+
+
+def _widest(pattern: re.Pattern[str]) -> int:
+    """The most characters a match of ``pattern`` can span, as the regex engine reckons it
+    (its parser's ``getwidth``, which sizes look-behinds); :data:`_UNBOUNDED` where it is not
+    bounded or cannot be read. Whole-paragraph stage directions are short: a paragraph
+    longer than any is no such direction, said without trying the pattern's alternatives
+    (3,300 instructions a paragraph, with case folded).
+
+    >>> _widest(re.compile("(?:applause|laughter)[.]?")), _widest(re.compile("a+")) == _UNBOUNDED
+    (9, True)
+    """
+    entry = _WIDEST.get(id(pattern))
+    if entry is not None and entry[0] is pattern:
+        return entry[1]
+    if len(_WIDEST) > 64:
+        _WIDEST.clear()
+    try:
+        parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+        widest = int(parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
+        if widest >= int(parser.MAXREPEAT):  # what it says of a repetition without a bound
+            widest = _UNBOUNDED
+    except Exception:  # a private module: any change leaves the pattern to decide
+        widest = _UNBOUNDED
+    _WIDEST[id(pattern)] = (pattern, widest)
+    return widest
 
 
 _JOINED: dict[int, tuple[tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str] | None]] = {}
