@@ -28,6 +28,7 @@ from transcript_model import BlockKind, Edit, Incident, Paragraph, Person, Sever
 from transcript_model import __version__ as tool_version
 from transcript_model.reading import utf8_has_xml_forbidden
 from transcript_model.repairs import RULES, is_internal
+from transcript_model.scans import XML_SPECIALS
 from transcript_model.source import piece_rows
 
 from .ids import Ids, turn_id
@@ -66,15 +67,45 @@ _XML_FORBIDDEN: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud8
 _NOT_XML: Final = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
 
 
+_AMP, _LT, _GT, _CR = 1, 2, 4, 8
+_SPECIAL_BITS: Final = (("&", _AMP), ("<", _LT), (">", _GT), ("\r", _CR), ('"', 16), ("\n", 32), ("\t", 64))
+_TEXT_SPECIALS: Final = _AMP | _LT | _GT | _CR
+
+
+def _xml_specials_python(s: str) -> int:
+    """Which characters markup escapes ``s`` holds, as bits (``&`` 1, ``<`` 2, ``>`` 4, CR 8,
+    ``"`` 16, newline 32, tab 64; the last three need escaping in attribute values only).
+
+    >>> _xml_specials_python("a < b & c"), _xml_specials_python("plain"), _xml_specials_python('say "x"\\n')
+    (3, 0, 48)
+    """
+    found = 0
+    for char, bit in _SPECIAL_BITS:
+        if char in s:
+            found |= bit
+    return found
+
+
+def _xml_specials(s: str) -> int:
+    """:func:`_xml_specials_python`'s answer, from one pass of C where it was built (one call
+    in place of a search for each character, or of a pattern)."""
+    if XML_SPECIALS is not None:
+        return XML_SPECIALS(s)
+    return _xml_specials_python(s)
+
+
 def _text(s: str) -> str:
     """Character data as lxml writes it: ``&``, ``<``, ``>`` and CR escaped."""
-    if "&" in s:
+    found = _xml_specials(s) & _TEXT_SPECIALS
+    if not found:
+        return s
+    if found & _AMP:
         s = s.replace("&", "&amp;")
-    if "<" in s:
+    if found & _LT:
         s = s.replace("<", "&lt;")
-    if ">" in s:
+    if found & _GT:
         s = s.replace(">", "&gt;")
-    if "\r" in s:
+    if found & _CR:
         s = s.replace("\r", "&#13;")
     return s
 
@@ -82,14 +113,13 @@ def _text(s: str) -> str:
 _ATTRIBUTE_ESCAPES: Final = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 )
-_ATTRIBUTE_SPECIALS: Final = re.compile('[&<>"\n\r\t]')
 
 
 def _attrs(attrs: Iterable[tuple[str, str]]) -> str:
     """`` name="value"`` for each attribute, values escaped as lxml writes them."""
     out = ""
     for name, value in attrs:
-        escaped = value.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIALS.search(value) else value
+        escaped = value.translate(_ATTRIBUTE_ESCAPES) if _xml_specials(value) else value
         out += f' {name}="{escaped}"'
     return out
 

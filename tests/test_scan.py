@@ -15,6 +15,7 @@ from conftest import SEED, SHARED
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from exporters import tei
 from transcript_model import parsing, reading, repairs, scans
 
 NATIVE_MISSING = "the C scans (transcript_model/_scan.c) are not built here: no C compiler at install time"
@@ -43,6 +44,7 @@ CHARS = [
     "-",
     "\u00a0",
     *",;:!?.",
+    *'&<>"',  # what markup escapes (with tab, newline and carriage return, among the controls)
     *(chr(c) for c in range(0x00, 0x20)),
     "\x7f",
     "\x80",
@@ -88,6 +90,7 @@ def _answers(native: ModuleType, text: str) -> list[tuple[str, object, object]]:
             repairs._NON_ASCII_WORD_CHAR.search(text) is not None,
         ),
         ("letter_counts", native.letter_counts(text), parsing._letter_counts_python(text)),
+        ("xml_specials", native.xml_specials(text), tei._xml_specials_python(text)),
     ]
 
 
@@ -122,6 +125,51 @@ def test_each_scan_answers_as_its_python_definition_for_every_character(native: 
                 assert found == python, (name, hex(code), text)
 
 
+# The scans that look for rare characters read a text in blocks of 64 characters (the block
+# asked as a whole, then the rest one by one): every character the scans look at, and every
+# pair a scan looks for (a space before a mark, a sign of mojibake before a character it is
+# made of), at every place of texts two blocks and more long, of each storage of str.
+BLOCK = 64
+FILLERS = [
+    "plain ascii words ",
+    "plain \u2116 ascii ",
+    "plain ascii \U0001f600 ",
+    "\u0441\u043b\u043e\u0432\u043e ",
+    "AbcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",  # blocks of letters only (counted)
+    "\u0410\u0411\u0412\u0413\u0430\u0431\u0432\u0433\u0451\u04ff",
+]
+PAIRS = [" ,", " .", " ;", " :", " !", " ?", "\u00a0.", "\u00c3\u00a9", "\u00e9\u00e9", "\u2019\u0085", "\u0400\u00c2"]
+
+
+def _filled(filler: str, length: int) -> str:
+    return (filler * (length // len(filler) + 1))[:length]
+
+
+@pytest.mark.parametrize("filler", FILLERS)
+def test_each_scan_answers_as_its_python_definition_at_every_place_of_its_blocks(
+    native: ModuleType, filler: str
+) -> None:
+    length = 2 * BLOCK + 5
+    base = _filled(filler, length)
+    for piece in [*CHARS, *PAIRS]:
+        for at in range(length):
+            for text in (base[:at] + piece + base[at:], base[:at] + piece):  # inside a block, and at the text's end
+                for name, found, python in _answers(native, text):
+                    assert found == python, (name, piece, at, filler)
+
+
+def test_the_utf8_scan_answers_as_its_python_definition_at_every_place_of_its_blocks(native: ModuleType) -> None:
+    length = 2 * BLOCK + 5
+    base = _filled("plain ascii words \u2116\n", length).encode("utf-8")[:length]
+    pieces = [bytes([b]) for b in range(256)] + [b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"\xef\xbf\xbd", b"\xef\xbf"]
+    for piece in pieces:
+        for at in range(length):
+            for data in (base[:at] + piece + base[at:], base[:at] + piece):
+                for nul in (False, True):
+                    expected = reading._utf8_has_xml_forbidden_python(data, nul=nul)
+                    assert native.utf8_has_xml_forbidden(data, nul) == expected, (piece, at, nul)
+
+
 @settings(max_examples=600, deadline=None)
 @example("Obama Obama Barack")
 @example("the Obama Obama Barack Hussein")
@@ -152,6 +200,7 @@ def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -
         scans.MAY_HOLD_MOJIBAKE,
         scans.NON_ASCII_WORD_CHARACTER,
         scans.LETTER_COUNTS,
+        scans.XML_SPECIALS,
         scans.UTF8_HAS_XML_FORBIDDEN,
     ]
     assert all(f is not None and f.__module__ == native.__name__ for f in found)
@@ -166,6 +215,7 @@ def test_the_scans_refuse_what_is_not_text(native: ModuleType) -> None:
         "may_hold_mojibake",
         "non_ascii_word_character",
         "letter_counts",
+        "xml_specials",
     ):
         with pytest.raises(TypeError, match="must be str"):
             getattr(native, scan)(b"bytes")

@@ -4,6 +4,61 @@
 #define NAME2(a, b) a##_##b
 #define NAME(a, b) NAME2(a, b)
 
+/* The predicates of the block scans (see SCAN_BLOCK), each in the width of a character. */
+
+/* a C0 control XML 1.0 forbids: all but NUL (asked apart), tab, newline and carriage return */
+static inline CHAR
+NAME(c0, KIND)(CHAR c)
+{
+    return (CHAR)((c < 0x20) & (c != 0) & (c != '\t') & (c != '\n') & (c != '\r'));
+}
+
+/* a character XML 1.0 forbids, NUL excepted (has_xml_forbidden's question): a forbidden C0
+ * control, a surrogate, U+FFFE, U+FFFF */
+static inline CHAR
+NAME(xml_forbidden, KIND)(CHAR c)
+{
+#if KIND == 1
+    return NAME(c0, KIND)(c);
+#else
+    return (CHAR)(NAME(c0, KIND)(c) | ((CHAR)(c - 0xD800u) < 0x800u) | ((CHAR)(c - 0xFFFEu) < 2u));
+#endif
+}
+
+/* a control the control-characters rule removes: a forbidden C0 control, U+007F to U+009F */
+static inline CHAR
+NAME(control, KIND)(CHAR c)
+{
+    return (CHAR)(NAME(c0, KIND)(c) | ((c >= 0x7F) & (c <= 0x9F)));
+}
+
+/* a space or a no-break space before one of , ; : ! ? . (",." and ":;" are pairs of codes
+ * one bit apart) */
+static inline CHAR
+NAME(space_then_mark, KIND)(CHAR c, CHAR next)
+{
+    return (CHAR)(((c == ' ') | (c == 0xA0)) &
+                  (((CHAR)(next | 2u) == '.') | ((CHAR)(next | 1u) == ';') | (next == '!') | (next == '?')));
+}
+
+/* the bit of xml_specials for a character markup must escape (0 for any other) */
+static inline CHAR
+NAME(special, KIND)(CHAR c)
+{
+    return (CHAR)(((c == '&') * 1) | ((c == '<') * 2) | ((c == '>') * 4) | ((c == '\r') * 8) | ((c == '"') * 16) |
+                  ((c == '\n') * 32) | ((c == '\t') * 64));
+}
+
+/* whether the block of SCAN_BLOCK characters at s holds one outside ASCII */
+static inline int
+NAME(block_beyond_ascii, KIND)(const CHAR *s)
+{
+    CHAR any = 0;
+    for (int k = 0; k < SCAN_BLOCK; k++)
+        any |= (CHAR)(s[k] >= 0x80);
+    return any != 0;
+}
+
 static int
 NAME(repeated_capitalised_word, KIND)(const CHAR *s, Py_ssize_t n)
 {
@@ -29,40 +84,53 @@ NAME(repeated_capitalised_word, KIND)(const CHAR *s, Py_ssize_t n)
 static int
 NAME(space_before_mark, KIND)(const CHAR *s, Py_ssize_t n)
 {
-    for (Py_ssize_t i = 0; i + 1 < n; i++)
-        if ((s[i] == ' ' || s[i] == 0xA0) && is_mark(s[i + 1]))
+    Py_ssize_t i = 0;
+    for (; i + SCAN_BLOCK < n; i += SCAN_BLOCK) { /* each block with the character after it */
+        CHAR any = 0;
+        for (int k = 0; k < SCAN_BLOCK; k++)
+            any |= NAME(space_then_mark, KIND)(s[i + k], s[i + k + 1]);
+        if (any)
+            return 1;
+    }
+    for (; i + 1 < n; i++)
+        if (NAME(space_then_mark, KIND)(s[i], s[i + 1]))
             return 1;
     return 0;
 }
 
-static int
-NAME(has_xml_forbidden, KIND)(const CHAR *s, Py_ssize_t n)
-{
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = s[i];
-        if (c < 0x20 ? is_forbidden_c0(c) : (c >= 0xD800 && (c <= 0xDFFF || c == 0xFFFE || c == 0xFFFF)))
-            return 1;
+/* whether any character of the text is one the predicate (of the width of a character) says */
+#define ANY_SCAN(scan, predicate)                                                                                     \
+    static int NAME(scan, KIND)(const CHAR *s, Py_ssize_t n)                                                          \
+    {                                                                                                                 \
+        Py_ssize_t i = 0;                                                                                             \
+        for (; i + SCAN_BLOCK <= n; i += SCAN_BLOCK) {                                                                \
+            CHAR any = 0;                                                                                             \
+            for (int k = 0; k < SCAN_BLOCK; k++)                                                                      \
+                any |= NAME(predicate, KIND)(s[i + k]);                                                               \
+            if (any)                                                                                                  \
+                return 1;                                                                                             \
+        }                                                                                                             \
+        for (; i < n; i++)                                                                                            \
+            if (NAME(predicate, KIND)(s[i]))                                                                          \
+                return 1;                                                                                             \
+        return 0;                                                                                                     \
     }
-    return 0;
-}
 
-static int
-NAME(has_control, KIND)(const CHAR *s, Py_ssize_t n)
-{
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = s[i];
-        if (c < 0x20 ? is_forbidden_c0(c) : (c >= 0x7F && c <= 0x9F))
-            return 1;
-    }
-    return 0;
-}
+ANY_SCAN(has_xml_forbidden, xml_forbidden)
+ANY_SCAN(has_control, control)
+#undef ANY_SCAN
 
 static int
 NAME(non_ascii_word_character, KIND)(const CHAR *s, Py_ssize_t n)
 {
-    for (Py_ssize_t i = 0; i < n; i++)
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i + SCAN_BLOCK <= n && !NAME(block_beyond_ascii, KIND)(s + i)) {
+            i += SCAN_BLOCK - 1;
+            continue;
+        }
         if (s[i] >= 0x80 && Py_UNICODE_ISALNUM(s[i])) /* the regex engine's \w outside ASCII */
             return 1;
+    }
     return 0;
 }
 
@@ -70,21 +138,61 @@ static int
 NAME(may_hold_mojibake, KIND)(const CHAR *s, Py_ssize_t n)
 {
     int sign = 0, suspect = 0;
-    for (Py_ssize_t i = 0; i < n && !(sign && suspect); i++) {
-        Py_UCS4 c = s[i];
-        if (c < 0x80)
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (i + SCAN_BLOCK <= n && !NAME(block_beyond_ascii, KIND)(s + i)) {
+            i += SCAN_BLOCK; /* ASCII: neither a sign nor a suspect, nor what follows one */
             continue;
-        sign = sign || (c <= 0x9F || c == 0xC2 || c == 0xC3 || c == 0x152 || c == 0x153 || (i + 1 < n && s[i + 1] >= 0x80));
-        suspect = suspect || c <= 0x17F || (c >= 0x400 && c <= 0x4FF) || (c >= 0x2018 && c <= 0x2122) || c == 0xFFFD;
+        }
+        Py_ssize_t end = i + SCAN_BLOCK < n ? i + SCAN_BLOCK : n;
+        for (; i < end; i++) {
+            Py_UCS4 c = s[i];
+            if (c < 0x80)
+                continue;
+            sign = sign || (c <= 0x9F || c == 0xC2 || c == 0xC3 || c == 0x152 || c == 0x153 ||
+                            (i + 1 < n && s[i + 1] >= 0x80));
+            suspect = suspect || c <= 0x17F || (c >= 0x400 && c <= 0x4FF) || (c >= 0x2018 && c <= 0x2122) ||
+                      c == 0xFFFD;
+        }
+        if (sign && suspect)
+            return 1;
     }
-    return sign && suspect;
+    return 0;
+}
+
+static int
+NAME(xml_specials, KIND)(const CHAR *s, Py_ssize_t n)
+{
+    unsigned found = 0;
+    Py_ssize_t i = 0;
+    for (; i + SCAN_BLOCK <= n; i += SCAN_BLOCK) {
+        CHAR any = 0;
+        for (int k = 0; k < SCAN_BLOCK; k++)
+            any |= NAME(special, KIND)(s[i + k]);
+        found |= any;
+    }
+    for (; i < n; i++)
+        found |= NAME(special, KIND)(s[i]);
+    return (int)found;
 }
 
 static void
 NAME(letter_counts, KIND)(const CHAR *s, Py_ssize_t n, Py_ssize_t *latin, Py_ssize_t *cyrillic)
 {
-    Py_ssize_t a = 0, b = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    Py_ssize_t a = 0, b = 0, i = 0;
+    for (; i + SCAN_BLOCK <= n; i += SCAN_BLOCK) { /* a block's counts fit a character */
+        CHAR la = 0, cy = 0;
+        for (int k = 0; k < SCAN_BLOCK; k++) {
+            CHAR c = s[i + k];
+            la += (CHAR)((CHAR)((c | 0x20) - 'a') < 26);
+#if KIND > 1 /* one byte holds no Cyrillic */
+            cy += (CHAR)((CHAR)(c - 0x400u) < 0x100u);
+#endif
+        }
+        a += la;
+        b += cy;
+    }
+    for (; i < n; i++) {
         Py_UCS4 c = s[i];
         a += ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
         b += (c >= 0x400 && c <= 0x4FF);

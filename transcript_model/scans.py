@@ -1,8 +1,9 @@
 """The parser's character scans in C (``transcript_model/_scan.c``), where they were built.
 
 Each answers a question the parser asks of a whole document (which rules have work there,
-which language it is in, whether XML can carry it) in one pass over its characters, where
-the regex engine tried a pattern at every character. Each has a definition in Python, in
+which language it is in, whether XML can carry it; and, for the TEI exporter, which
+characters markup must escape) in one pass over its characters, where the regex engine
+tried a pattern at every character. Each has a definition in Python, in
 the module that asks it, which decides where the C module was not built (no C compiler
 when the package was installed); ``tests/test_scan.py`` checks that both always agree.
 """
@@ -29,4 +30,5 @@ HAS_CONTROL: Final[Callable[[str], bool] | None] = _native("has_control")
 MAY_HOLD_MOJIBAKE: Final[Callable[[str], bool] | None] = _native("may_hold_mojibake")
 NON_ASCII_WORD_CHARACTER: Final[Callable[[str], bool] | None] = _native("non_ascii_word_character")
 LETTER_COUNTS: Final[Callable[[str], tuple[int, int]] | None] = _native("letter_counts")
+XML_SPECIALS: Final[Callable[[str], int] | None] = _native("xml_specials")
 UTF8_HAS_XML_FORBIDDEN: Final[Callable[[bytes, bool], bool] | None] = _native("utf8_has_xml_forbidden")
