@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from exporters import tei
-from transcript_model import parsing, reading, repairs, scans
+from transcript_model import Span, blocks, parsing, reading, repairs, scans
 
 NATIVE_MISSING = "the C scans (transcript_model/_scan.c) are not built here: no C compiler at install time"
 
@@ -181,6 +181,62 @@ def test_the_document_hint_of_hover_cards_passes_every_text_holding_one(text: st
         assert repairs._may_have_hover_card("x " + text + " y")  # asked of paragraphs joined by spaces
 
 
+# the blocks of a text: what separates them (newlines, the spaces a blank line may hold) and
+# what strips them (every whitespace of str.strip and of the pattern's \\s, Latin-1 and not)
+BLOCK_CHARS = [
+    "\n",
+    "\n",
+    "\n",
+    " ",
+    "\t",
+    "\u00a0",
+    "\r",
+    "\x0b",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\u3000",
+    "a",
+    "\u2116",
+    "\U0001f600",
+]
+block_texts = st.lists(st.sampled_from(BLOCK_CHARS), max_size=60).map("".join)
+
+
+def _blocks_of(native: ModuleType, text: str, start: int) -> list[blocks.RawBlock]:
+    bounds = native.block_bounds(text, start)
+    assert len(bounds) % 3 == 0
+    return [
+        blocks.RawBlock(text[bounds[i] : bounds[i + 1]], Span(bounds[i], bounds[i + 1]), bounds[i + 2])
+        for i in range(0, len(bounds), 3)
+    ]
+
+
+@settings(max_examples=800, deadline=None)
+@example("\n\nA\nb\n\n  C  \n", 0)
+@example("x\n \n\n y \n\n", 3)
+@example("a\n\u00a0\t\n\u2028\x85b", 1)
+@given(block_texts, st.integers(min_value=0, max_value=60))
+def test_the_blocks_are_those_of_the_python_definition(native: ModuleType, text: str, start: int) -> None:
+    start = min(start, len(text))
+    assert _blocks_of(native, text, start) == blocks._split_blocks_python(text, start)
+
+
+def test_the_blocks_are_those_of_the_python_definition_for_every_character(native: ModuleType) -> None:
+    for code in CODE_POINTS:
+        c = chr(code)
+        for text in (f"a\n{c}\n\nb", f"{c}\n\n{c}a{c}\n{c}\n{c}", f"a\n{c}\nb\n\n{c}", f"a {c}\n \n{c}b"):
+            assert _blocks_of(native, text, 0) == blocks._split_blocks_python(text, 0), hex(code)
+
+
+def test_the_block_scan_refuses_an_offset_outside_the_text(native: ModuleType) -> None:
+    with pytest.raises(ValueError, match="offset"):
+        native.block_bounds("text", 5)
+    with pytest.raises(ValueError, match="offset"):
+        native.block_bounds("text", -1)
+    assert native.block_bounds("text", 4) == []
+
+
 @settings(max_examples=400, deadline=None)
 @example(b"\xef\xbf\xbe", False)
 @example(b"\xef\xbf", False)
@@ -201,6 +257,7 @@ def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -
         scans.NON_ASCII_WORD_CHARACTER,
         scans.LETTER_COUNTS,
         scans.XML_SPECIALS,
+        scans.BLOCK_BOUNDS,
         scans.UTF8_HAS_XML_FORBIDDEN,
     ]
     assert all(f is not None and f.__module__ == native.__name__ for f in found)
@@ -221,6 +278,8 @@ def test_the_scans_refuse_what_is_not_text(native: ModuleType) -> None:
             getattr(native, scan)(b"bytes")
     with pytest.raises(TypeError):
         native.utf8_has_xml_forbidden("text", False)
+    with pytest.raises(TypeError, match="must be str"):
+        native.block_bounds(b"bytes", 0)
 
 
 def _shared_texts() -> list[Path]:
@@ -233,6 +292,7 @@ def test_the_scans_answer_as_their_definitions_on_the_corpus(native: ModuleType)
         pytest.skip(f"the development corpus is not at {SHARED / 'corpus'} (the shared data is absent on this machine)")
     for path in paths:
         text = reading.decode(path.read_bytes())
+        assert _blocks_of(native, text, 0) == blocks._split_blocks_python(text, 0), path.name
         for piece in (text, *text.split("\n\n")):
             for name, c, python in _answers(native, piece):
                 assert c == python, (name, path.name, piece[:80])

@@ -143,6 +143,50 @@ PyDoc_STRVAR(xml_specials_doc,
              "Which characters markup escapes the text holds, as bits: 1 &, 2 <, 4 >, 8 carriage\n"
              "return, 16 \", 32 newline, 64 tab (the last three in attribute values only).");
 
+PyDoc_STRVAR(block_bounds_doc,
+             "block_bounds(text, start, /)\n--\n\n"
+             "The blocks of text from offset start, as split_blocks finds them (runs of lines\n"
+             "between blank lines, stripped): each block's start, end and first line (1-based),\n"
+             "three numbers in turn in one list.");
+
+static PyObject *
+block_bounds(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "block_bounds() takes exactly 2 arguments (text, start)");
+        return NULL;
+    }
+    if (text_argument(args[0], "block_bounds", &kind, &data, &n) < 0)
+        return NULL;
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    if (start == -1 && PyErr_Occurred())
+        return NULL;
+    if (start < 0 || start > n) {
+        PyErr_SetString(PyExc_ValueError, "block_bounds() start must be an offset into the text");
+        return NULL;
+    }
+    /* blocks are two characters apart at least: (n - start + 1) / 2 + 1 of them at most */
+    Py_ssize_t *out = PyMem_New(Py_ssize_t, 3 * ((n - start + 1) / 2 + 1));
+    if (out == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t count = kind == PyUnicode_1BYTE_KIND   ? block_bounds_1(data, n, start, out)
+                       : kind == PyUnicode_2BYTE_KIND ? block_bounds_2(data, n, start, out)
+                                                      : block_bounds_4(data, n, start, out);
+    PyObject *list = PyList_New(count);
+    for (Py_ssize_t i = 0; list != NULL && i < count; i++) {
+        PyObject *number = PyLong_FromSsize_t(out[i]);
+        if (number == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, number);
+    }
+    PyMem_Free(out);
+    return list;
+}
+
 PyDoc_STRVAR(letter_counts_doc,
              "letter_counts(text, /)\n--\n\n"
              "(Latin letters A-Z and a-z, characters of the Cyrillic block U+0400 to U+04FF).");
@@ -227,6 +271,7 @@ static PyMethodDef scan_methods[] = {
     {"non_ascii_word_character", non_ascii_word_character, METH_O, non_ascii_word_character_doc},
     {"letter_counts", letter_counts, METH_O, letter_counts_doc},
     {"xml_specials", xml_specials, METH_O, xml_specials_doc},
+    {"block_bounds", (PyCFunction)(void (*)(void))block_bounds, METH_FASTCALL, block_bounds_doc},
     {"utf8_has_xml_forbidden", (PyCFunction)(void (*)(void))utf8_has_xml_forbidden, METH_FASTCALL,
      utf8_has_xml_forbidden_doc},
     {NULL, NULL, 0, NULL},

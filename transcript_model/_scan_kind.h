@@ -176,6 +176,55 @@ NAME(xml_specials, KIND)(const CHAR *s, Py_ssize_t n)
     return (int)found;
 }
 
+/* split_blocks's blocks of a text from offset start: each block's first and last character
+ * (after the blank lines and the whitespace about it) and its first line, three numbers in
+ * turn in out (room for (n - start + 1) / 2 + 1 blocks: each is a character at least, and
+ * blank runs are two); returns how many numbers it wrote. A blank run is what the pattern
+ * \n[ \t\u00a0]*\n\s* matches, found from the left as the regex engine finds it; whitespace
+ * is what str.strip and the engine's \s take (Py_UNICODE_ISSPACE). */
+static Py_ssize_t
+NAME(block_bounds, KIND)(const CHAR *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t *out)
+{
+    Py_ssize_t written = 0, line = 1, pos = start, i = start;
+    for (Py_ssize_t j = 0; j < start; j++)
+        line += s[j] == '\n';
+    for (;;) {
+        /* the next blank run [j, e) from i, or j = n */
+        Py_ssize_t j = i, e = n;
+        for (; j < n; j++) {
+            if (s[j] != '\n')
+                continue;
+            Py_ssize_t k = j + 1;
+            while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == 0xA0))
+                k++;
+            if (k < n && s[k] == '\n') {
+                e = k + 1;
+                while (e < n && Py_UNICODE_ISSPACE(s[e]))
+                    e++;
+                break;
+            }
+        }
+        /* the block [pos, j), stripped */
+        Py_ssize_t a = pos, b = j < n ? j : n, first = line;
+        while (a < b && Py_UNICODE_ISSPACE(s[a])) {
+            first += s[a] == '\n';
+            a++;
+        }
+        if (a < b) {
+            while (Py_UNICODE_ISSPACE(s[b - 1]))
+                b--;
+            out[written++] = a;
+            out[written++] = b;
+            out[written++] = first;
+        }
+        if (j >= n)
+            return written;
+        for (Py_ssize_t c = pos; c < e; c++)
+            line += s[c] == '\n';
+        pos = i = e;
+    }
+}
+
 static void
 NAME(letter_counts, KIND)(const CHAR *s, Py_ssize_t n, Py_ssize_t *latin, Py_ssize_t *cyrillic)
 {
