@@ -542,3 +542,79 @@ def test_the_hyphenation_pattern_finds_what_it_found_without_its_word_boundary(t
     assert [(m.span(), m.groups()) for m in _HYPHEN.finditer(text)] == [
         (m.span(), m.groups()) for m in without.finditer(text)
     ]
+
+
+# --- the chrome pattern, one alternative a line and each first letter case-sensitive ---------
+
+CHROME_BEFORE = (  # the alternatives as they were grouped, every letter with case folded
+    r"(?:[a-z]{2}-[A-Z]{2}\d*\s*){2,}",
+    r"asset publisher|advanced settings|view settings|font size:?.{0,40}|print version|версия для печати",
+    r"none|\* \* \*|\*\*\*|share|print|read in full|read more.{0,80}|read the full.{0,80}|full text.{0,80}"
+    r"|watch the full interview.{0,60}|watch the video.{0,60}|subscribe.{0,60}",
+    r"(?:#[\w-]+[ \t]*)+",
+    r"table of contents|contents|содержание",
+    PHOTO_NOW.pattern,
+    r"#{1,6}\s+\S.{0,60}",
+    r"\{\{<.{0,300}>\}\}|<!--.{0,300}-->",
+    r"END(?:\s+\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{2,4})?)?",
+    r"an official website of the united states government.{0,80}|here'?s how you know.{0,40}",
+)
+
+
+def _grouped(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.DOTALL)
+
+
+CHROME_PIECES = [
+    "de-DE1 ", "en-gb ", "ſh-", "İx-", "K", "k", "s", "S", "ſ", "ı", "i", "#tag ", "#", "## ", "Share", "sHARE",
+    "ſhare",
+    "print", "Print version", "read more", " about it", "END", "end 10:30 a.m. EDT", "<!-- x -->", "{{< y >}}",
+    "Содержание", "ᲃодержание", "версия для печати", "ᲀерсия", "Table of Contents", "contents", "none", "* * *", "***",
+    "Reuters photo: Jane Doe", "here's how you know", ".", " ", "\n", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(CHROME_PIECES), max_size=6).map("".join))
+@example("ſhare")
+@example("Kx-DE ab-CD")
+@example("İı-AB cd-EF")
+@example("ᲃодержание")
+def test_the_chrome_pattern_says_what_the_grouped_alternatives_said(text: str) -> None:
+    from transcript_model.profiles import _CHROME, KREMLIN_RU_SCRAPE  # noqa: PLC0415
+
+    assert (_CHROME[0].fullmatch(text) is None) == (_grouped(*CHROME_BEFORE).fullmatch(text) is None), text
+    scrape = KREMLIN_RU_SCRAPE.chrome[0].fullmatch(text) is None
+    assert scrape == (_grouped("События", *CHROME_BEFORE).fullmatch(text) is None), text
+
+
+def test_the_chrome_pattern_says_what_the_grouped_alternatives_said_after_every_first_character() -> None:
+    from transcript_model.profiles import _CHROME  # noqa: PLC0415
+
+    before = _grouped(*CHROME_BEFORE)
+    rests = ["hare", "ONE", "ND", "e-DE fr-FR", "-DE fr-FR", "odержание", "одержание", "ерсия для печати", "tag"]
+    for code in [*range(0x3000), 0xFEFF, 0x1F600]:
+        for rest in rests:
+            text = chr(code) + rest
+            assert (_CHROME[0].fullmatch(text) is None) == (before.fullmatch(text) is None), (hex(code), rest)
+
+
+def test_the_letters_fold_as_the_chrome_pattern_says() -> None:
+    """What each letter of the two alphabets matches with case folded, asked of the engine
+    on every character."""
+    from transcript_model.profiles import _FOLDED_WITH, _TWO_CASED  # noqa: PLC0415
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in sorted(_TWO_CASED | set(_FOLDED_WITH)):
+        found = set(re.findall(f"(?i:{letter})", every))
+        assert found == {letter, letter.upper(), *_FOLDED_WITH.get(letter, "")}, letter
+
+
+def test_the_chrome_pattern_holds_no_group_it_could_open_with() -> None:
+    """Each alternative opens with a literal or a case-sensitive class, as _cased and the
+    table make it, but for the photo credit (look-aheads first, said apart above)."""
+    from transcript_model.profiles import _CHROME_COMMON, _cased  # noqa: PLC0415
+
+    for alternative in _CHROME_COMMON:
+        said = _cased(alternative)
+        assert said.startswith(("(?-i:[", "\\", "#", "<")) or said == PHOTO_NOW.pattern, said

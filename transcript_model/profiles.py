@@ -282,13 +282,39 @@ class Profile:
     vocabulary: Vocabulary = VOCABULARY
 
 
+# Site chrome: whole blocks that are menus, buttons, credits. One alternative a line: the
+# regex engine passes over an alternative that opens with a case-sensitive literal or class
+# when the block's first character is not in it (one check), and tries any other (each of
+# thirty cost 10 to 20 ns a block, asked of every block, with case folded). So alternatives
+# are not grouped, a repetition is said with its first turn apart ("#{1,6}" as "##{0,5}"),
+# and _rx says each first letter case-sensitively (see _cased). tests/test_repair_machinery.py
+# compares the pattern with the alternatives as they were grouped before.
 _CHROME_COMMON: Final = (
-    r"(?:[a-z]{2}-[A-Z]{2}\d*\s*){2,}",  # language menus: de-DE1 en-GB1 es-ES1
-    r"asset publisher|advanced settings|view settings|font size:?.{0,40}|print version|версия для печати",
-    r"none|\* \* \*|\*\*\*|share|print|read in full|read more.{0,80}|read the full.{0,80}|full text.{0,80}"
-    r"|watch the full interview.{0,60}|watch the video.{0,60}|subscribe.{0,60}",
-    r"(?:#[\w-]+[ \t]*)+",  # hashtag lines
-    r"table of contents|contents|содержание",
+    # language menus (de-DE1 en-GB1 es-ES1): the first letter as every letter [a-z] matches
+    # with case folded (the Kelvin sign, long s, dotted and dotless i among them)
+    "(?-i:[A-Za-z\u0130\u0131\u017f\u212a])" r"[a-z]-[A-Z]{2}\d*\s*(?:[a-z]{2}-[A-Z]{2}\d*\s*)+",
+    "asset publisher",
+    "advanced settings",
+    "view settings",
+    "font size:?.{0,40}",
+    "print version",
+    "версия для печати",
+    "none",
+    r"\* \* \*",
+    r"\*\*\*",
+    "share",
+    "print",
+    "read in full",
+    "read more.{0,80}",
+    "read the full.{0,80}",
+    "full text.{0,80}",
+    "watch the full interview.{0,60}",
+    "watch the video.{0,60}",
+    "subscribe.{0,60}",
+    r"#[\w-]+[ \t]*(?:#[\w-]+[ \t]*)*",  # hashtag lines
+    "table of contents",
+    "contents",
+    "содержание",
     # photo credits ("Reuters photo: John Smith"). They are at most 290 characters long and
     # do not end in ".", which is said first: without it every paragraph paid a 200-character
     # backtracking scan (2.7x). Both are said so that the regex engine need not backtrack:
@@ -300,15 +326,48 @@ _CHROME_COMMON: Final = (
     r"(?!.{291})(?!.*\.\Z)(?:.{0,200}(?-i:p)(?<!\w.)hoto(?: by)?: [^.]{1,80}"
     r"|.{0,200}(?-i:P)(?<!\w.)hoto(?: by)?: [^.]{1,80}"
     r"|.{0,200}(?-i:ф)(?<!\w.)ото: [^.]{1,80}|.{0,200}(?-i:Ф)(?<!\w.)ото: [^.]{1,80})",
-    r"#{1,6}\s+\S.{0,60}",  # markdown section headings ("## Russian")
-    r"\{\{<.{0,300}>\}\}|<!--.{0,300}-->",  # Hugo shortcodes, HTML comments
+    r"##{0,5}\s+\S.{0,60}",  # markdown section headings ("## Russian")
+    r"\{\{<.{0,300}>\}\}",  # Hugo shortcodes
+    "<!--.{0,300}-->",  # HTML comments
     r"END(?:\s+\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{2,4})?)?",
-    r"an official website of the united states government.{0,80}|here'?s how you know.{0,40}",
+    "an official website of the united states government.{0,80}",
+    "here'?s how you know.{0,40}",
 )
+
+# What the regex engine takes for a letter with case folded beyond its two cases; every
+# other letter of the two alphabets it takes for its two cases alone (tests/test_repair_
+# machinery.py checks both against the engine, on every character)
+_FOLDED_WITH: Final = {
+    "i": "\u0130\u0131",  # dotted capital I, dotless small i
+    "k": "\u212a",  # the Kelvin sign
+    "s": "\u017f",  # long s
+    "в": "\u1c80",  # old forms of Cyrillic letters
+    "д": "\u1c81",
+    "о": "\u1c82",
+    "с": "\u1c83",
+    "т": "\u1c84\u1c85",
+    "ъ": "\u1c86",
+}
+_TWO_CASED: Final = frozenset("abcdefghijklmnopqrstuvwxyzабвгдеёжзийклмнопрстуфхцчшщъыьэюя") - set(_FOLDED_WITH)
+
+
+def _cased(alternative: str) -> str:
+    """``alternative`` with its first letter said as the case-sensitive class of what the
+    letter matches with case folded, which the regex engine checks before it tries the
+    alternative; unchanged where it opens with anything else.
+
+    >>> _cased("share"), _cased("#tag"), _cased("Вид") == "(?-i:[Вв\u1c80])ид"
+    ('(?-i:[Ssſ])hare', '#tag', True)
+    """
+    first = alternative[:1].lower()
+    if first not in _TWO_CASED and first not in _FOLDED_WITH:
+        return alternative
+    cases = "".join(sorted({first, first.upper(), *_FOLDED_WITH.get(first, "")}))
+    return f"(?-i:[{cases}]){alternative[1:]}"
 
 
 def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE | re.DOTALL)
+    return re.compile("|".join(f"(?:{_cased(a)})" for a in alternatives), re.IGNORECASE | re.DOTALL)
 
 
 _CHROME: Final = (_rx(*_CHROME_COMMON),)
