@@ -171,8 +171,8 @@ NAME(xml_specials, KIND)(const CHAR *s, Py_ssize_t n)
             any |= NAME(special, KIND)(s[i + k]);
         found |= any;
     }
-    for (; i < n; i++)
-        found |= NAME(special, KIND)(s[i]);
+    for (; i < n; i++) /* the rest (most attribute values and short texts are all rest) */
+        found |= s[i] < 0x80 ? special_bits[s[i]] : 0;
     return (int)found;
 }
 
