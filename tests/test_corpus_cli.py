@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -588,6 +590,41 @@ def test_runs_collect_garbage_less_often_and_restore_the_thresholds(jobs: int) -
     assert gc.get_threshold() == corpus.RUN_GC_THRESHOLDS
     results.close()  # a caller interrupted (KeyboardInterrupt) closes the generator
     assert gc.get_threshold() == before
+
+
+def _pid(item: tuple[str, str | None]) -> corpus.FileResult:
+    """A task that reports the process it runs in."""
+    return corpus.FileResult(item[0], "valid", outputs=[str(os.getpid())])
+
+
+def _joined_within(pool: corpus._Pool, seconds: float) -> bool:
+    joiner = threading.Thread(target=pool.join, daemon=True)
+    joiner.start()
+    joiner.join(seconds)
+    return not joiner.is_alive()
+
+
+def test_the_pool_thread_waits_for_its_work_only_and_does_it() -> None:
+    """The pool's worker-keeping thread waits for the pool's change notifier and the
+    workers' sentinels, not for results in the pipe (on which it spun), and still does all
+    it has to: workers that exit (here after two tasks each) are replaced until the tasks
+    are done, a closed pool exits, a terminated one stops."""
+    fork = multiprocessing.get_context("fork")
+    pool = corpus._Pool(2, maxtasksperchild=2, context=fork)
+    try:
+        assert pool._get_sentinels() == [pool._change_notifier._reader]
+        items = [(f"f{k}", None) for k in range(30)]
+        results = pool.map_async(_pid, items, chunksize=1).get(timeout=60)
+        assert [r.path for r in results] == [path for path, _ in items]
+        assert len({r.outputs[0] for r in results}) >= 15  # a worker runs two tasks, then a new one
+    finally:
+        pool.close()
+    assert _joined_within(pool, 30), "a closed pool did not exit"
+    busy = corpus._Pool(2, context=fork)
+    pending = busy.map_async(time.sleep, [0.2] * 40)
+    busy.terminate()
+    assert _joined_within(busy, 30), "a terminated pool did not stop"
+    assert not pending.ready() or not pending.successful()
 
 
 def test_a_run_leaves_no_reference_cycles_per_document(tmp_path: Path) -> None:
