@@ -18,7 +18,6 @@ import hashlib
 import itertools
 import json
 import multiprocessing
-import multiprocessing.pool
 import os
 import re
 import shutil
@@ -28,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from transcript_model import __version__ as tool_version
 
@@ -46,6 +45,9 @@ from .validation import (
     validate_jsonld,
     validate_tei,
 )
+
+if TYPE_CHECKING:
+    import multiprocessing.pool
 
 TEXT_GLOBS = ("*.txt", "*.text", "*.md", "*.html", "*.htm")
 EXPORT_GLOBS = ("*.xml", "*.tei", "*.jsonld", "*.json")
@@ -716,22 +718,29 @@ def _suffixes(to: str) -> list[str]:
     return {"tei": [TEI_SUFFIX], "jsonld": [JSONLD_SUFFIX]}.get(to, [TEI_SUFFIX, JSONLD_SUFFIX])
 
 
-class _Pool(multiprocessing.pool.Pool):
-    """A process pool whose worker-keeping thread sleeps until a worker exits or the pool
-    is closed, terminated or drained.
+@functools.cache
+def process_pool() -> type[multiprocessing.pool.Pool]:
+    """The process pool of parallel runs, defined on first need (``multiprocessing.pool``
+    takes 4 ms to import, which a run on one core does not need): a pool whose
+    worker-keeping thread sleeps until a worker exits or the pool is closed, terminated or
+    drained.
 
     The standard pool's thread also wakes whenever a result waits in the pipe from the
     workers, which another thread of the pool reads: until that one has read it, the thread
     wakes again at once, asking every worker whether it exited each time. It spun for a
-    tenth of a second of a 10,000-document conversion (on a core the workers need) and made
-    a 10,000-file validation on two cores a fifth slower. Everything it has to do follows a
+    tenth of a second of a 10,000-document conversion (on a core the workers need), and a
+    10,000-file validation on two cores took 7% longer. Everything it has to do follows a
     worker's exit, which its sentinel says (a worker that dies is still replaced), or a
     change of the pool's state, which the pool's change notifier says (it is put to when the
     pool is closed or terminated and when its last task is done); it waits for those two.
     """
+    import multiprocessing.pool  # noqa: PLC0415 - see the docstring
 
-    def _get_sentinels(self) -> list[Any]:
-        return [self._change_notifier._reader]  # type: ignore[attr-defined]
+    class Pool(multiprocessing.pool.Pool):
+        def _get_sentinels(self) -> list[Any]:
+            return [self._change_notifier._reader]  # type: ignore[attr-defined]
+
+    return Pool
 
 
 def run_parallel(
@@ -758,7 +767,7 @@ def run_parallel(
             for item in items:
                 yield task(item)
             return
-        with _Pool(jobs, context=multiprocessing.get_context("fork")) as pool:
+        with process_pool()(jobs, context=multiprocessing.get_context("fork")) as pool:
             try:
                 yield from pool.imap_unordered(task, items, chunksize=chunksize or chunk_size(total, jobs))
             except BaseException:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
+import multiprocessing.pool
 import os
 import re
 import shutil
@@ -597,7 +598,7 @@ def _pid(item: tuple[str, str | None]) -> corpus.FileResult:
     return corpus.FileResult(item[0], "valid", outputs=[str(os.getpid())])
 
 
-def _joined_within(pool: corpus._Pool, seconds: float) -> bool:
+def _joined_within(pool: multiprocessing.pool.Pool, seconds: float) -> bool:
     joiner = threading.Thread(target=pool.join, daemon=True)
     joiner.start()
     joiner.join(seconds)
@@ -610,7 +611,7 @@ def test_the_pool_thread_waits_for_its_work_only_and_does_it() -> None:
     it has to: workers that exit (here after two tasks each) are replaced until the tasks
     are done, a closed pool exits, a terminated one stops."""
     fork = multiprocessing.get_context("fork")
-    pool = corpus._Pool(2, maxtasksperchild=2, context=fork)
+    pool = corpus.process_pool()(2, maxtasksperchild=2, context=fork)
     try:
         assert pool._get_sentinels() == [pool._change_notifier._reader]
         items = [(f"f{k}", None) for k in range(30)]
@@ -620,7 +621,7 @@ def test_the_pool_thread_waits_for_its_work_only_and_does_it() -> None:
     finally:
         pool.close()
     assert _joined_within(pool, 30), "a closed pool did not exit"
-    busy = corpus._Pool(2, context=fork)
+    busy = corpus.process_pool()(2, context=fork)
     pending = busy.map_async(time.sleep, [0.2] * 40)
     busy.terminate()
     assert _joined_within(busy, 30), "a terminated pool did not stop"
