@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import etree
 
 _CHROME_CLASSES = re.compile(
     r"\b(?:hidden|masha-ignore|read__cut|read__tooltip|tooltip\w*|media\w*|share\w*|social\w*|nav\w*|footer\w*|"
@@ -124,6 +124,8 @@ def render(page: str) -> str:
     >>> render("<!DOCTYPE HTML")
     ''
     """
+    from lxml import html  # noqa: PLC0415 - 3 ms of every command's start-up, for web pages only
+
     try:
         doc = html.document_fromstring(
             page.encode("utf-8"), parser=html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
