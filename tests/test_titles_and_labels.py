@@ -7,10 +7,11 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import SHARED, need
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from transcript_model import parse
+from transcript_model import labels, parse
 from transcript_model.dates import _DATE_LINE, _TIME_LINE, MONTHS, looks_like_date_line, parse_date_line
 from transcript_model.labels import find_label, label_key
 from transcript_model.profiles import GENERIC, VOCABULARY, choose_profile
@@ -120,6 +121,31 @@ def test_labels_found(paragraph: str, label: str) -> None:
 )
 def test_not_labels(paragraph: str) -> None:
     assert find_label(paragraph, VOCABULARY) is None
+
+
+# the label as first defined: the lazy form, which tried the colon after each of its characters
+_LAZY_LABEL = re.compile(r"(?P<label>[^\W\d_][^:\n]{0,199}?)[*_]{0,2}[ \t\u00a0]*:[*_]{0,2}(?:[ \t\u00a0]+|\n|$)")
+_LABEL_BITS = ["Lavrov", "A", "é", "1", "*", "_", "**", " ", "\t", "\u00a0", ":", "\n", "x" * 97, "Я", ".", "'"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_BITS) | st.text(max_size=2), max_size=14).map("".join))
+@example("A" + "b" * 199 + "*: x")  # a label of 200 characters, then 201
+@example("A" + "b" * 200 + "*: x")
+@example("A" + "b" * 198 + "** **: x")
+@example("Name*_ *:\tx")
+def test_the_greedy_label_pattern_reads_the_lazy_label(paragraph: str) -> None:
+    lazy, greedy = _LAZY_LABEL.match(paragraph), labels._LABEL.match(paragraph)
+    assert (lazy is None) == (greedy is None)
+    if lazy is not None and greedy is not None:
+        assert greedy.end() == lazy.end()
+        assert labels._label_before(paragraph, paragraph.index(":")) == lazy["label"]
+
+
+def test_q_labels_open_with_q() -> None:
+    found = find_label("Q:  Thanks.", VOCABULARY)
+    assert found is not None and (found.text, found.end) == ("Q", 4)
+    assert find_label(" Q: Thanks.", VOCABULARY) is None
 
 
 def test_surname_label_once_known() -> None:
@@ -306,16 +332,145 @@ def _incidents_by_definition(text: str) -> tuple[turns.Incident, ...]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.from_regex(_WHOLE, fullmatch=True) if _WHOLE is not None else st.just(""), st.sampled_from(["", " ", "\n"]))
+@given(
+    st.from_regex(_WHOLE.pattern, fullmatch=True) if _WHOLE is not None else st.just(""),
+    st.sampled_from(["", " ", "\n"]),
+)
 def test_no_whole_paragraph_direction_is_wider_than_its_pattern_says(text: str, pad: str) -> None:
     assert _WHOLE is not None
-    assert len(text) <= turns._widest(_WHOLE)
+    assert len(text) <= _WHOLE.widest
     padded = pad + text + pad
     assert turns.find_incidents(padded, VOCABULARY) == _incidents_by_definition(padded)
 
 
 def test_a_paragraph_wider_than_any_direction_is_none() -> None:
-    assert _WHOLE is not None and turns._widest(_WHOLE) < 200
+    assert _WHOLE is not None and _WHOLE.widest < 200
     long = "(The briefing concluded" + " x" * 100 + ")"
     assert turns.find_incidents(long, VOCABULARY) == _incidents_by_definition(long)
     assert turns._widest(re.compile("a+")) == turns._UNBOUNDED
+
+
+# --- stage directions inside paragraphs: tried only where their first character stands ------------
+
+_INSIDE = turns._any_of(VOCABULARY.stage_directions)
+_DIRECTION_BITS = [
+    "(",
+    ")",
+    "(laughter",
+    "(Applause.)",
+    "(смех)",
+    "(item 4)",
+    "((",
+    " ",
+    "x",
+    "\n",
+    "[",
+    "(as interpreted)",
+]
+
+
+def test_the_stage_directions_open_with_a_parenthesis() -> None:
+    assert _INSIDE is not None and _INSIDE.firsts == "("
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_DIRECTION_BITS) | st.text(max_size=3), max_size=12).map("".join))
+def test_a_direction_is_found_where_the_pattern_finds_one(text: str) -> None:
+    assert _INSIDE is not None
+    assert _INSIDE.occurs_in(text) == (_INSIDE.pattern.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "firsts"),
+    [
+        (r"\((?:a|b)\)|\[x\]", re.IGNORECASE, "(["),
+        (r"(?:\(|«)x", 0, "(«"),
+        (r"[({]x+", 0, "({"),
+        (r"(?:ab)+c|d", 0, "ad"),
+        (r"a", 0, "a"),
+        (r"a", re.IGNORECASE, None),  # with case folded: A too
+        (r"[ab]", re.IGNORECASE, None),
+        (r"k", re.IGNORECASE, None),  # and the Kelvin sign
+        (r"(?i:\()x", 0, None),  # flags changed inside: not read
+        (r"(?:a)?b", 0, None),  # may start with b
+        (r"a*b", 0, None),
+        (r"a|", 0, None),  # may be empty
+        (r"", 0, None),
+        (r"[^a]", 0, None),
+        (r"[a-c]", 0, None),
+        (r"\d", 0, None),
+        (r".", 0, None),
+        (r"(?=a)a", 0, None),
+        (r"(?<=x)a", 0, None),
+        (r"^a", re.MULTILINE, None),
+    ],
+)
+def test_the_first_characters_of_a_pattern(pattern: str, flags: int, firsts: str | None) -> None:
+    compiled = re.compile(pattern, flags)
+    assert turns._first_chars(compiled) == firsts
+    if firsts is not None:  # every match starts with one of them, in texts of them all
+        text = "".join(f"{c}{pattern}ab)c]x(k(A" for c in "xaAbB([{«(")
+        starts = {text[m.start()] for m in compiled.finditer(text) if m.end() > m.start()}
+        assert starts <= set(firsts)
+        joined = turns.Joined(compiled)
+        for cut in range(len(text)):
+            assert joined.occurs_in(text[cut:]) == (compiled.search(text[cut:]) is not None)
+
+
+def test_stage_directions_in_the_development_corpus_are_found_as_before() -> None:
+    assert _INSIDE is not None
+    corpus = need(SHARED / "corpus", "development corpus")
+    paragraphs = [p for f in sorted(corpus.glob("*/*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    found = [p for p in paragraphs if _INSIDE.pattern.search(p)]
+    assert found, "the corpus has stage directions"
+    assert [p for p in paragraphs if _INSIDE.occurs_in(p)] == found
+
+
+# --- a headline's date and place tails: tried where they can start, as the patterns' search -------
+
+from transcript_model import titles  # noqa: E402
+
+_TAIL_BITS = [
+    ",", ", ", "(", ")", " (", ") .", "-", " -", " – ", "—", "\u00a0", "\t", "\n", " ", ".", "Moscow", "Geneva",
+    "1", "14", "2023", "12.03.2023", "2023-03-12", "March", "MARCH", "марта", "февраля", "года", "г.", "Feb.", "x",
+]  # fmt: skip
+
+
+def _same_match(found: re.Match[str] | None, expected: re.Match[str] | None) -> None:
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert (found.span(), found.groupdict()) == (expected.span(), expected.groupdict())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_BITS) | st.text(max_size=2), max_size=16).map("".join))
+@example("Talks (Moscow, March 14, 2023)")
+@example("Talks, Moscow, March 14, 2023 .")
+@example("Talks - 14 марта 2023 года")
+@example("Talks ( a (Geneva, 2023-03-12) )")
+def test_headline_tails_are_found_as_the_patterns_search_finds_them(title: str) -> None:
+    _same_match(titles._paren_tail(title), titles._PAREN_TAIL.search(title))
+    _same_match(titles._date_tail(title), titles._DATE_TAIL.search(title))
+
+
+def test_headline_tails_in_the_development_corpus() -> None:
+    corpus = need(SHARED / "corpus", "development corpus")
+    lines = {line for f in sorted(corpus.glob("*/*.txt")) for line in f.read_text(encoding="utf-8").splitlines()}
+    lines = {line[:200] for line in lines if line.strip()}
+    # and each with a date tail, a place and date in brackets, and a date after a dash
+    lines |= {
+        line + tail for line in lines for tail in (", Moscow, March 14, 2023", " (Geneva, 2023-03-12)", " – 1.02.2022")
+    }
+    assert sum(titles._DATE_TAIL.search(line) is not None for line in lines) > 1000
+    for line in sorted(lines):
+        _same_match(titles._paren_tail(line), titles._PAREN_TAIL.search(line))
+        _same_match(titles._date_tail(line), titles._DATE_TAIL.search(line))
+
+
+def test_a_word_opening_in_lower_case_is_no_name_token() -> None:
+    """What the shortcut says of every first character below U+3000, against the pattern."""
+    for code in range(0x3000):
+        word = chr(code) + "ab"
+        if titles._opens_in_lower_case(word):
+            assert titles._NAME_TOKEN.match(word) is None, hex(code)
+    assert sum(titles._opens_in_lower_case(chr(c)) for c in range(0x3000)) == 26 + 32 + 1

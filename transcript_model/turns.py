@@ -57,17 +57,15 @@ def find_incidents(text: str, vocab: Vocabulary) -> tuple[Incident, ...]:
     return _incidents(text, vocab, _any_of(vocab.stage_paragraphs), _any_of(vocab.stage_directions))
 
 
-def _incidents(
-    text: str, vocab: Vocabulary, whole: re.Pattern[str] | None, inside: re.Pattern[str] | None
-) -> tuple[Incident, ...]:
+def _incidents(text: str, vocab: Vocabulary, whole: Joined | None, inside: Joined | None) -> tuple[Incident, ...]:
     """:func:`find_incidents`, given the vocabulary's joined patterns (looked up once per
     turn, not per paragraph)."""
     stripped = text.strip()
-    if whole is None or (len(stripped) <= _widest(whole) and whole.fullmatch(stripped)):
+    if whole is None or (len(stripped) <= whole.widest and whole.pattern.fullmatch(stripped)):
         for pattern, kind in vocab.stage_paragraphs:
             if pattern.fullmatch(stripped):
                 return (Incident(kind, 0, len(text), text),)
-    if inside is not None and inside.search(text) is None:  # most paragraphs: one scan, not seven
+    if inside is not None and not inside.occurs_in(text):  # most paragraphs: one scan, not seven
         return ()
     found = [
         Incident(kind, m.start(), m.end(), m.group())
@@ -82,10 +80,41 @@ def _incidents(
     return tuple(out)
 
 
+class Joined:
+    """One pattern that matches wherever one of several does (:func:`_any_of`), with what
+    its parse says: the widest match (:func:`_widest`) and the characters every match starts
+    with (:func:`_first_chars`), read once per vocabulary, not once per paragraph."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern: Final = pattern
+        self.widest: Final = _widest(pattern)
+        self.firsts: Final = _first_chars(pattern)
+
+    def occurs_in(self, text: str) -> bool:
+        r"""Whether the pattern matches anywhere in ``text``: tried only where one of the
+        characters a match starts with stands (found by substring search), where that is
+        known. A stage direction opens with "(", which most paragraphs lack or hold once:
+        the regex engine tried the pattern's alternatives at every character (4,700
+        instructions for a paragraph of 170 characters).
+
+        >>> j = Joined(re.compile(r"\((?:laughter|applause)\)|\[pause\]", re.IGNORECASE))
+        >>> j.firsts, j.occurs_in("Thank you (LAUGHTER)."), j.occurs_in("(item 4) [pause"), j.occurs_in("[Pause]")
+        ('([', True, False, True)
+        """
+        firsts = self.firsts
+        if firsts is None:
+            return self.pattern.search(text) is not None
+        match = self.pattern.match
+        for ch in firsts:
+            pos = text.find(ch)
+            while pos >= 0:
+                if match(text, pos) is not None:
+                    return True
+                pos = text.find(ch, pos + 1)
+        return False
+
+
 _UNBOUNDED: Final = sys.maxsize
-_WIDEST: dict[int, tuple[re.Pattern[str], int]] = {}
-"""The widest match of each joined pattern, by its identity (kept in the entry, as in
-:data:`_JOINED`)."""
 
 
 def _widest(pattern: re.Pattern[str]) -> int:
@@ -98,11 +127,6 @@ def _widest(pattern: re.Pattern[str]) -> int:
     >>> _widest(re.compile("(?:applause|laughter)[.]?")), _widest(re.compile("a+")) == _UNBOUNDED
     (9, True)
     """
-    entry = _WIDEST.get(id(pattern))
-    if entry is not None and entry[0] is pattern:
-        return entry[1]
-    if len(_WIDEST) > 64:
-        _WIDEST.clear()
     try:
         parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
         widest = int(parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
@@ -110,23 +134,78 @@ def _widest(pattern: re.Pattern[str]) -> int:
             widest = _UNBOUNDED
     except Exception:  # a private module: any change leaves the pattern to decide
         widest = _UNBOUNDED
-    _WIDEST[id(pattern)] = (pattern, widest)
     return widest
 
 
-_JOINED: dict[int, tuple[tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str] | None]] = {}
+def _first_chars(pattern: re.Pattern[str]) -> str | None:
+    r"""The characters every match of ``pattern`` starts with, in order, where its parse (the
+    regex engine's parser, as :func:`_widest` reads it) says they are a few literals (a
+    match cannot be empty, and with case folded they are characters without case); ``None``
+    where it does not say, or cannot be read.
+
+    >>> _first_chars(re.compile(r"\((?:a|b)\)|[\[{]x+", re.I)), _first_chars(re.compile("a|(?:b)+c"))
+    ('([{', 'ab')
+    >>> _first_chars(re.compile("a", re.I)), _first_chars(re.compile("a*b")), _first_chars(re.compile("[^a]"))
+    (None, None, None)
+    >>> _first_chars(re.compile("(?:b)?c")), _first_chars(re.compile("(?i:x)y")), _first_chars(re.compile("a|"))
+    (None, None, None)
+    """
+    try:
+        parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+        engine: Any = importlib.import_module("_sre")
+        tree = parser.parse(pattern.pattern, pattern.flags)
+        found = _firsts(list(tree), int(tree.state.flags), parser, engine.unicode_iscased)
+    except Exception:  # a private module: any change leaves the pattern to decide
+        return None
+    return None if found is None else "".join(sorted(found))
+
+
+def _firsts(items: list[Any], flags: int, ops: Any, iscased: Any) -> set[str] | None:
+    """:func:`_first_chars` of a parsed sequence (``(op, argument)`` pairs)."""
+    if not items:
+        return None  # an empty match
+    op, av = items[0]
+    folded = bool(flags & re.IGNORECASE)
+    if flags & re.LOCALE:
+        return None
+    if op is ops.LITERAL:
+        return None if folded and iscased(av) else {chr(av)}
+    if op is ops.IN:  # a class of literals alone ([({]), not negated, no ranges
+        found: set[str] = set()
+        for item_op, item in av:
+            if item_op is not ops.LITERAL or (folded and iscased(item)):
+                return None
+            found.add(chr(item))
+        return found
+    if op is ops.SUBPATTERN:
+        _, add, remove, sub = av
+        return None if add or remove else _firsts(list(sub), flags, ops, iscased)
+    if op is ops.BRANCH:
+        found = set()
+        for alternative in av[1]:
+            part = _firsts(list(alternative), flags, ops, iscased)
+            if part is None:
+                return None
+            found |= part
+        return found
+    if op in (ops.MAX_REPEAT, ops.MIN_REPEAT) and av[0] >= 1:
+        return _firsts(list(av[2]), flags, ops, iscased)
+    return None
+
+
+_JOINED: dict[int, tuple[tuple[tuple[re.Pattern[str], str], ...], Joined | None]] = {}
 """Joined patterns by the identity of the profile's tuple (kept in the entry, so its id is
 never reused): hashing the tuple of patterns, as a cache keyed by value does, cost 1.4 µs
 a paragraph, more than the scan it saves."""
 
 
-def _any_of(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str] | None:
+def _any_of(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> Joined | None:
     """One pattern that matches (or fully matches) exactly where one of ``patterns`` does, to
     rule out most paragraphs in one scan; ``None`` where they cannot be joined (different
     flags, back-references, a clash of group names).
 
     >>> from transcript_model.profiles import VOCABULARY as V
-    >>> bool(_any_of(V.stage_directions).search("Thank you. (Applause.)"))
+    >>> _any_of(V.stage_directions).occurs_in("Thank you. (Applause.)")
     True
     """
     entry = _JOINED.get(id(patterns))
@@ -134,7 +213,8 @@ def _any_of(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> re.Pattern[str
         return entry[1]
     if len(_JOINED) > 64:  # profiles are few; vocabularies built at run time are not kept forever
         _JOINED.clear()
-    joined = _join(patterns)
+    pattern = _join(patterns)
+    joined = None if pattern is None else Joined(pattern)
     _JOINED[id(patterns)] = (patterns, joined)
     return joined
 
@@ -157,9 +237,7 @@ def with_incidents(paragraphs: Sequence[Paragraph], vocab: Vocabulary) -> tuple[
     return tuple(_with_incidents(para, vocab, whole, inside) for para in paragraphs)
 
 
-def _with_incidents(
-    para: Paragraph, vocab: Vocabulary, whole: re.Pattern[str] | None, inside: re.Pattern[str] | None
-) -> Paragraph:
+def _with_incidents(para: Paragraph, vocab: Vocabulary, whole: Joined | None, inside: Joined | None) -> Paragraph:
     found = _incidents(para.text, vocab, whole, inside)
     if not found and not para.incidents:  # most paragraphs: none before, none now
         return para
