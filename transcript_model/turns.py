@@ -86,9 +86,10 @@ class Joined:
     with (:func:`_first_chars`), read once per vocabulary, not once per paragraph."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
+        tree = _parsed(pattern)  # parsed once for both (a millisecond)
         self.pattern: Final = pattern
-        self.widest: Final = _widest(pattern)
-        self.firsts: Final = _first_chars(pattern)
+        self.widest: Final = _widest(pattern, tree)
+        self.firsts: Final = _first_chars(pattern, tree)
 
     def occurs_in(self, text: str) -> bool:
         r"""Whether the pattern matches anywhere in ``text``: tried only where one of the
@@ -117,7 +118,19 @@ class Joined:
 _UNBOUNDED: Final = sys.maxsize
 
 
-def _widest(pattern: re.Pattern[str]) -> int:
+def _parsed(pattern: re.Pattern[str]) -> Any:
+    """``pattern`` as the regex engine's parser reads it (a private module), or ``None``."""
+    try:
+        return _regex_parser().parse(pattern.pattern, pattern.flags)
+    except Exception:  # a private module: any change leaves the pattern to decide
+        return None
+
+
+def _regex_parser() -> Any:
+    return importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+
+
+def _widest(pattern: re.Pattern[str], tree: Any = None) -> int:
     """The most characters a match of ``pattern`` can span, as the regex engine reckons it
     (its parser's ``getwidth``, which sizes look-behinds); :data:`_UNBOUNDED` where it is not
     bounded or cannot be read. Whole-paragraph stage directions are short: a paragraph
@@ -128,8 +141,8 @@ def _widest(pattern: re.Pattern[str]) -> int:
     (9, True)
     """
     try:
-        parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
-        widest = int(parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
+        parser = _regex_parser()
+        widest = int((tree or parser.parse(pattern.pattern, pattern.flags)).getwidth()[1])
         if widest >= int(parser.MAXREPEAT):  # what it says of a repetition without a bound
             widest = _UNBOUNDED
     except Exception:  # a private module: any change leaves the pattern to decide
@@ -137,7 +150,7 @@ def _widest(pattern: re.Pattern[str]) -> int:
     return widest
 
 
-def _first_chars(pattern: re.Pattern[str]) -> str | None:
+def _first_chars(pattern: re.Pattern[str], tree: Any = None) -> str | None:
     r"""The characters every match of ``pattern`` starts with, in order, where its parse (the
     regex engine's parser, as :func:`_widest` reads it) says they are a few literals (a
     match cannot be empty, and with case folded they are characters without case); ``None``
@@ -151,9 +164,9 @@ def _first_chars(pattern: re.Pattern[str]) -> str | None:
     (None, None, None)
     """
     try:
-        parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+        parser = _regex_parser()
         engine: Any = importlib.import_module("_sre")
-        tree = parser.parse(pattern.pattern, pattern.flags)
+        tree = tree or parser.parse(pattern.pattern, pattern.flags)
         found = _firsts(list(tree), int(tree.state.flags), parser, engine.unicode_iscased)
     except Exception:  # a private module: any change leaves the pattern to decide
         return None
