@@ -366,3 +366,15 @@ def test_each_rule_can_be_switched_off() -> None:
     t = transcript_model.parse(text, repairs=[r for r in RULES if r != "unicode-spaces"])
     assert {r.rule for r in t.repairs} == {"space-before-punctuation"}
     assert t.turns[0].paragraphs[0].text == "Why\u00a0not?"
+
+
+# the odd-space pattern as first written: a run of no-break spaces or a run of zero-width ones
+_ODD_SPACE_DEFINITION = re.compile(r"[\u00a0\u2007\u202f]+|[\u200b\u2060\ufeff\u00ad]+")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\u00a0\u2007\u202f\u200b\u2060\ufeff\u00ad a\n\u2009")), max_size=24))
+def test_odd_space_runs_are_found_as_the_alternation_finds_them(text: str) -> None:
+    from transcript_model.repairs import _ODD_SPACE  # noqa: PLC0415
+
+    assert [m.span() for m in _ODD_SPACE.finditer(text)] == [m.span() for m in _ODD_SPACE_DEFINITION.finditer(text)]
