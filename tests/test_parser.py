@@ -142,17 +142,22 @@ def normalised(text: str) -> str:
 
 
 def test_a_line_may_open_a_date_line_where_the_pattern_says() -> None:
-    """The verdict kept per first character is the pattern's, for every character of the
-    first planes and those case folding relates to Latin and Cyrillic letters, whichever
-    character is asked first."""
+    """The verdict kept per first two characters is the pattern's, for every character of the
+    first planes and those case folding relates to Latin and Cyrillic letters, each followed
+    by the second letters of the months (in both cases) and others, whichever is asked first;
+    and every date line opens as the pattern says."""
     from transcript_model import dates  # noqa: PLC0415
 
     codes = [*range(0x3000), *range(0x1C80, 0x1C90), 0x1E9E, 0x2126, 0x212A, 0x212B, 0xFB05, 0xFB06, 0x1F600]
+    seconds = sorted({m[1] for m in dates.MONTHS} | {m[1].upper() for m in dates.MONTHS} | set("1 .xſ\u1c82"))
     dates._OPENS_DATE_LINE.clear()
     try:
         for code in [*codes, *reversed(codes)]:  # asked once to keep, then kept
-            text = chr(code) + "1 March"
-            assert dates._may_open_date_line(text) == (dates._DATE_LINE_START.match(text) is not None), hex(code)
+            for second in seconds if chr(code).isalpha() else "1":
+                text = chr(code) + second + "1 March"
+                assert dates._may_open_date_line(text) == (dates._DATE_LINE_START.match(text) is not None), text
+        for text in ("5", "J", "", "ſeptember 1, 2020", "ОКТЯБРЯ"):  # shorter than two, and folded
+            assert dates._may_open_date_line(text) == (dates._DATE_LINE_START.match(text) is not None), text
         assert not dates._may_open_date_line("")
     finally:
         dates._OPENS_DATE_LINE.clear()
