@@ -474,3 +474,48 @@ def test_a_word_opening_in_lower_case_is_no_name_token() -> None:
         if titles._opens_in_lower_case(word):
             assert titles._NAME_TOKEN.match(word) is None, hex(code)
     assert sum(titles._opens_in_lower_case(chr(c)) for c in range(0x3000)) == 26 + 32 + 1
+
+
+# --- opening gates: the first characters a pattern's match can open with --------------------------
+
+from transcript_model import profiles  # noqa: E402
+
+_GATED = [
+    *(p.number_line for p in vars(profiles).values() if isinstance(p, profiles.Profile) and p.number_line is not None),
+    re.compile(r"(?:№|No\.?|N)?\s*(?P<number>\d+-\d{2}-\d{2}-\d{4})"),
+    re.compile(r"(?:ab|[^\W\d]x|)?(?=[k-m])\w+", re.IGNORECASE),
+    re.compile(r"\b[Ss]ee also\s+(?:[^\n]{0,5})", re.IGNORECASE),
+    re.compile(r"[^a-c\s]y|\Dz|.{2}|[а-яё]+|(?:k|q)*K", re.IGNORECASE),
+    re.compile(r"^(?:[*•]\s|\d{1,3}[.)]\s)", re.MULTILINE),
+    re.compile(r".x|\\", re.DOTALL),
+    re.compile(r"[^a-c\s]y", re.IGNORECASE),
+    re.compile(r"(?:a|)b|c"),
+]
+_GATE_CODES = [*range(0x3000), *range(0x1C80, 0x1C90), 0x1E9E, 0x2126, 0x212A, 0x212B, 0x1F600]
+
+
+@pytest.mark.parametrize("pattern", _GATED, ids=lambda p: p.pattern[:30])
+def test_an_opening_gate_turns_away_only_what_the_pattern_would(pattern: re.Pattern[str]) -> None:
+    gate = turns.OpeningGate(pattern)
+    assert gate.opening is not None, "each of these patterns can be gated"
+    for code in _GATE_CODES:
+        for rest in ("", "o. 1-01-02-2023", "12-01-02-2023", "x", "ee also b", "yz", "Kk", " 1. x", "\n"):
+            text = chr(code) + rest
+            if pattern.match(text):
+                assert gate.may_open(text), (pattern.pattern, text)
+    assert not gate.may_open("") or pattern.match("")
+
+
+def test_the_document_number_gate_turns_prose_away() -> None:
+    number_line = profiles.MID_RU.number_line
+    assert number_line is not None
+    gate = turns.OpeningGate(number_line)
+    assert [gate.may_open(t) for t in ("№ 517", "No. 5", "17-01", " 1", "The talks", "Question: x")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert turns.OpeningGate(re.compile(r"\d*")).opening is None  # it may match nothing
