@@ -417,6 +417,76 @@ def test_the_first_characters_of_a_pattern(pattern: str, flags: int, firsts: str
             assert joined.occurs_in(text[cut:]) == (compiled.search(text[cut:]) is not None)
 
 
+# --- where a match may start: its first three characters, read from the pattern's parse ---------
+
+_PREFIX_CASES = [
+    (r"\((?:laugh(?:ter|s)|applause)[^()]*\)", re.IGNORECASE, {"\\(la", "\\(ap"}),
+    (r"abc|de[fg]h", 0, {"abc", "de[fg]"}),
+    (r"(?:ab)+c", 0, {"aba", "abc"}),
+    (r"a{2,5}b", 0, {"aaa", "aab"}),
+    (r"x?yz", 0, None),  # one way reads two ("yz")
+    (r"(?<=q)ab(?=c)c", 0, {"abc"}),  # look-arounds passed over
+    (r"\bk\d.", re.IGNORECASE | re.DOTALL, {"k[\\d]."}),
+    (r"[^a-c]\s\w", 0, {"[^a-c][\\s][\\w]"}),
+    (r"ab", 0, None),  # a match shorter than three
+    (r"a(?:bc|d)", 0, None),  # one way reads two
+    (r"a*bcd", 0, {"aaa", "aab", "abc", "bcd"}),
+    (r"(?:a?)+bcd", 0, None),  # a turn may match nothing
+    (r"(a)\1bc", 0, None),  # a back-reference
+    (r"(?i:a)bc", 0, None),  # flags changed inside
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "expected"), _PREFIX_CASES)
+def test_the_prefixes_of_a_pattern(pattern: str, flags: int, expected: set[str] | None) -> None:
+    compiled = re.compile(pattern, flags)
+    gate = turns._prefix_pattern(compiled, None, 3)
+    if expected is None:
+        assert gate is None
+        return
+    assert gate is not None and set(gate.pattern.split("|")) == expected
+
+
+_PREFIX_PATTERNS = [
+    re.compile(p, f)
+    for p, f in [
+        (r"\((?:laugh(?:ter|s)|applause)[^()]*\)", re.IGNORECASE),
+        (r"abc|de[fg]h", 0),
+        (r"(?:ab)+c", 0),
+        (r"a{2,5}b", 0),
+        (r"(?<=q)ab(?=c)c", 0),
+        (r"\bk\d.", re.IGNORECASE | re.DOTALL),
+        (r"[^a-c]\s\w", 0),
+        (r"a*bcd", 0),
+        (r"(?:ſa|[Kk]x)yz", re.IGNORECASE),
+    ]
+] + [p for p, _ in (*VOCABULARY.stage_directions, *VOCABULARY.stage_paragraphs)]
+_PREFIX_BITS = ["(", ")", "a", "b", "c", "d", "q", "k", "K", "\u212a", "S", "s", "\u017f", "x", "y", "z", "1", " ",
+                "\n", "(laughter", "(LAUGHS", "(Applause", "ab", "(item", "(iN", "(IN ", "(смех", "(СМЕХ", "Laughter",
+                "applause.", "(The briefing", "Remarks from the floor"]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(_PREFIX_PATTERNS), st.lists(st.sampled_from(_PREFIX_BITS) | st.text(max_size=2), max_size=10))
+def test_every_match_opens_with_a_prefix_the_gate_admits(pattern: re.Pattern[str], bits: list[str]) -> None:
+    gate = turns._prefix_pattern(pattern, None, 3)
+    assert gate is not None, pattern.pattern
+    text = "".join(bits)
+    joined = turns.Joined(pattern)
+    for pos in range(len(text) + 1):
+        if pattern.match(text, pos) is not None:
+            assert gate.fullmatch(text[pos : pos + 3]) is not None, (pattern.pattern, text, pos)
+            assert joined.may_start(text, pos)
+    assert joined.occurs_in(text) == (pattern.search(text) is not None)
+
+
+def test_the_vocabularys_directions_have_prefixes() -> None:
+    assert _INSIDE is not None and _INSIDE.prefixes is not None
+    assert _WHOLE is not None and _WHOLE.prefixes is not None
+    assert not _INSIDE.may_start("(item 4)", 0) and _INSIDE.may_start("(Inaudible)", 0)
+    assert _INSIDE.verdicts["(it"] is False  # kept
+
+
 def test_stage_directions_in_the_development_corpus_are_found_as_before() -> None:
     assert _INSIDE is not None
     corpus = need(SHARED / "corpus", "development corpus")

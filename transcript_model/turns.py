@@ -61,7 +61,9 @@ def _incidents(text: str, vocab: Vocabulary, whole: Joined | None, inside: Joine
     """:func:`find_incidents`, given the vocabulary's joined patterns (looked up once per
     turn, not per paragraph)."""
     stripped = text.strip()
-    if whole is None or (len(stripped) <= whole.widest and whole.pattern.fullmatch(stripped)):
+    if whole is None or (
+        len(stripped) <= whole.widest and whole.may_start(stripped, 0) and whole.pattern.fullmatch(stripped)
+    ):
         for pattern, kind in vocab.stage_paragraphs:
             if pattern.fullmatch(stripped):
                 return (Incident(kind, 0, len(text), text),)
@@ -86,10 +88,28 @@ class Joined:
     with (:func:`_first_chars`), read once per vocabulary, not once per paragraph."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
-        tree = _parsed(pattern)  # parsed once for both (a millisecond)
+        tree = _parsed(pattern)  # parsed once for all three (a millisecond)
         self.pattern: Final = pattern
         self.widest: Final = _widest(pattern, tree)
         self.firsts: Final = _first_chars(pattern, tree)
+        self.prefixes: Final = _prefix_pattern(pattern, tree, PREFIX)
+        self.verdicts: Final[dict[str, bool]] = {}
+
+    def may_start(self, text: str, pos: int) -> bool:
+        """Whether a match of the pattern can start at ``pos``, by the :data:`PREFIX`
+        characters there (the pattern still decides): asked of a prefix once, then looked
+        up. "(item 4)" opens no stage direction, which its first three characters say; the
+        pattern's alternatives, with case folded, took 4,000 instructions to say it."""
+        prefixes = self.prefixes
+        if prefixes is None:
+            return True
+        key = text[pos : pos + PREFIX]
+        found = self.verdicts.get(key)
+        if found is None:
+            found = prefixes.fullmatch(key) is not None
+            if len(self.verdicts) < 4096:
+                self.verdicts[key] = found
+        return found
 
     def occurs_in(self, text: str) -> bool:
         r"""Whether the pattern matches anywhere in ``text``: tried only where one of the
@@ -109,7 +129,7 @@ class Joined:
         for ch in firsts:
             pos = text.find(ch)
             while pos >= 0:
-                if match(text, pos) is not None:
+                if self.may_start(text, pos) and match(text, pos) is not None:
                     return True
                 pos = text.find(ch, pos + 1)
         return False
@@ -204,6 +224,89 @@ def _firsts(items: list[Any], flags: int, ops: Any, iscased: Any) -> set[str] | 
     if op in (ops.MAX_REPEAT, ops.MIN_REPEAT) and av[0] >= 1:
         return _firsts(list(av[2]), flags, ops, iscased)
     return None
+
+
+PREFIX: Final = 3
+"""How many characters :meth:`Joined.may_start` reads where a match may start."""
+
+
+def _prefix_pattern(pattern: re.Pattern[str], tree: Any, size: int) -> re.Pattern[str] | None:
+    r"""A pattern, with ``pattern``'s flags, that fully matches the first ``size`` characters
+    of every match of ``pattern``, read from its parse (:func:`_prefixes`); ``None`` where a
+    match may be shorter, its parse holds anything else, or it cannot be read.
+
+    >>> _prefix_pattern(re.compile(r"\((?:laugh(?:ter|s)|applause)[^()]*\)", re.I), None, 3).pattern
+    '\\(ap|\\(la'
+    >>> [_prefix_pattern(re.compile(p), None, 3) for p in ("ab", "a(?:bc|d)", r"(a)\1bc")]
+    [None, None, None]
+    """
+    try:
+        ops = _regex_parser()
+        found = _prefixes(list(tree or ops.parse(pattern.pattern, pattern.flags)), size, ops)
+    except Exception:  # a private module: any change leaves the pattern to decide
+        return None
+    if found is None or not found or any(n < size for _, n in found):
+        return None
+    return re.compile("|".join(sorted({p for p, _ in found})), pattern.flags)
+
+
+_MOST_PREFIXES: Final = 256
+
+
+def _prefixes(items: list[Any], size: int, ops: Any) -> list[tuple[str, int]] | None:
+    """For a parsed sequence: each way its matches can open, as the pattern of its first
+    characters (at most ``size``) and how many they are (fewer where the sequence ends
+    first); look-arounds and anchors are passed over (a match also meets them). ``None``
+    where the parse holds anything else, or the ways are too many."""
+    ways: list[tuple[str, int]] = [("", 0)]
+    for op, av in items:
+        longer: list[tuple[str, int]] = []
+        for head, n in ways:
+            if n == size:
+                longer.append((head, n))
+                continue
+            tails = _prefixes_of(op, av, size - n, ops)
+            if tails is None:
+                return None
+            longer += [(head + tail, n + k) for tail, k in tails]
+        if len(longer) > _MOST_PREFIXES:
+            return None
+        ways = longer
+    return ways
+
+
+def _prefixes_of(op: Any, av: Any, size: int, ops: Any) -> list[tuple[str, int]] | None:
+    """:func:`_prefixes` of one parsed item."""
+    if op is ops.AT or op is ops.ASSERT or op is ops.ASSERT_NOT:
+        return [("", 0)]
+    if op is ops.SUBPATTERN:
+        _, add, remove, sub = av
+        return None if add or remove else _prefixes(list(sub), size, ops)
+    if op is ops.BRANCH:
+        found: list[tuple[str, int]] = []
+        for alternative in av[1]:
+            part = _prefixes(list(alternative), size, ops)
+            if part is None:
+                return None
+            found += part
+        return found
+    if op is ops.MAX_REPEAT or op is ops.MIN_REPEAT:
+        least, most, sub = av
+        once = _prefixes(list(sub), size, ops)
+        if once is None or any(n == 0 for _, n in once):
+            return None  # a turn may match nothing: the turns cannot be counted
+        # each turn reads a character or more: turns past ``size`` read none of the prefix
+        found = []
+        for turns in range(min(least, size), min(most, size) + 1):
+            part = _prefixes(list(sub) * turns, size, ops)
+            if part is None:
+                return None
+            found += part
+        return found
+    one, may_be_empty = _opening_of(op, av, ops)
+    if one is None or may_be_empty or len(one) != 1:  # one character, read
+        return None
+    return [(one[0], 1)]
 
 
 class OpeningGate:
