@@ -378,3 +378,62 @@ def test_odd_space_runs_are_found_as_the_alternation_finds_them(text: str) -> No
     from transcript_model.repairs import _ODD_SPACE  # noqa: PLC0415
 
     assert [m.span() for m in _ODD_SPACE.finditer(text)] == [m.span() for m in _ODD_SPACE_DEFINITION.finditer(text)]
+
+
+# --- the fragment's test reads only the first words of the next paragraph: as when it read all ----
+
+from transcript_model.repairs import _ends_sentence, _looks_like_heading, _words  # noqa: E402
+
+
+def _broken_duplicate_by_definition(fragment: str, following: str) -> bool:
+    """is_broken_duplicate as it read the whole next paragraph: its words, all of them."""
+    if _ends_sentence(fragment):
+        return False
+    head = fragment.split(None, 1)[:1]
+    if not head or not following.casefold().startswith(head[0].casefold()[:3]):
+        return False
+    restarted_lower = fragment[:1].isupper() and following[:1].islower()
+    if _looks_like_heading(fragment) and not restarted_lower:
+        return False
+    a, b = _words(fragment), _words(following)
+    if len(a) < 3 or len(a) >= len(b):
+        return False
+    if a[:-1] != b[: len(a) - 1]:
+        return False
+    return b[len(a) - 1].startswith(a[-1])
+
+
+_WORD_BITS = ["we", "We", "WE", "also", "discussed", "the", "schedule", "ß", "SS", "ﬁ", "Straße", "İ", "ǅ",
+              "мы", "Мы", "обсудили", "x_y", "2023", "—", "’s", ",", ".", " ", "  ", "\n", "\u00a0", "«", "»",
+              "?"]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORD_BITS) | st.text(max_size=3), min_size=1, max_size=12),
+    st.lists(st.sampled_from(_WORD_BITS) | st.text(max_size=3), max_size=40),
+    st.integers(0, 12),
+    st.booleans(),
+)
+def test_the_next_paragraphs_first_words_decide_as_all_of_them(
+    cut: list[str], rest: list[str], keep: int, lower: bool
+) -> None:
+    words = " ".join(cut)
+    fragment = words[: len(words) - keep] if keep < len(words) else words  # cut inside a word, at times
+    following = (words[:1].lower() + words[1:] if lower else words) + " " + " ".join(rest)
+    for a, b in ((fragment, following), (fragment, " ".join(rest)), (" ".join(rest), fragment)):
+        assert is_broken_duplicate(a, b) == _broken_duplicate_by_definition(a, b), (a, b)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORD_BITS) | st.text(max_size=3), max_size=15).map("".join),
+    st.integers(0, 8),
+    st.integers(0, 40),
+)
+def test_the_leading_words_are_the_first_words(text: str, n: int, reach: int) -> None:
+    from transcript_model.repairs import _leading_words  # noqa: PLC0415
+
+    found, every = _leading_words(text, n, reach), _words(text)
+    assert found == every[: len(found)]
+    assert len(found) >= min(n, len(every))

@@ -348,6 +348,21 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
+def _leading_words(text: str, n: int, reach: int) -> list[str]:
+    """The words of ``text`` as :func:`_words` reads them, at least its first ``n`` where it has
+    them: read from its first ``reach`` characters where those hold ``n`` whole words (a cut
+    shortens only the word it falls in, the last read), else from all of it.
+
+    >>> _leading_words("One two three four five", 2, 9), _leading_words("One two three", 5, 4)
+    (['one', 'two'], ['one', 'two', 'three'])
+    """
+    if reach < len(text):
+        words = _words(text[:reach])
+        if len(words) > n:
+            return words[:-1]  # the last may be cut
+    return _words(text)
+
+
 def _has_words(text: str, n: int) -> bool:
     """Whether ``text`` has at least ``n`` words (stops counting there)."""
     return next(itertools.islice(_WORD.finditer(text), n - 1, None), None) is not None
@@ -393,15 +408,20 @@ def is_broken_duplicate(fragment: str, following: str) -> bool:
     if _ends_sentence(fragment):
         return False
     head = fragment.split(None, 1)[:1]
-    if not head or not following.casefold().startswith(head[0].casefold()[:3]):
+    # casefold maps each character on its own: the first three characters, folded, open
+    # the folded paragraph (folding it all cost a pass over the paragraph)
+    if not head or not following[:3].casefold().startswith(head[0].casefold()[:3]):
         return False  # cheap: the next paragraph does not even start with the same word
     # a heading followed by text starting with its words is no artifact; but a restart in
     # lower case ("Meeting of the" / "meeting of the Valdai Club.") is one
     restarted_lower = fragment[:1].isupper() and following[:1].islower()
     if _looks_like_heading(fragment) and not restarted_lower:
         return False
-    a, b = _words(fragment), _words(following)
-    if len(a) < _MIN_FRAGMENT_WORDS or len(a) >= len(b):
+    a = _words(fragment)
+    if len(a) < _MIN_FRAGMENT_WORDS:
+        return False
+    b = _leading_words(following, len(a) + 1, 2 * len(fragment) + 32)
+    if len(a) >= len(b):
         return False
     if a[:-1] != b[: len(a) - 1]:
         return False
