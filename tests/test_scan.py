@@ -298,3 +298,22 @@ def test_the_scans_answer_as_their_definitions_on_the_corpus(native: ModuleType)
                 assert c == python, (name, path.name, piece[:80])
             data = piece.encode("utf-8", "surrogatepass")
             assert native.utf8_has_xml_forbidden(data, True) == reading._utf8_has_xml_forbidden_python(data, nul=True)
+
+
+# a hover card (and near misses) at every place of lower-case texts, in each storage of str,
+# with each capital the scan knows
+CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(map(chr, range(0x410, 0x430))) + "\u0401"
+CARDS = ["Obama Obama Barack", "Obama Obama", "Obama Obamas B", "Лавров Лавров Сергей", "A"]
+CARDS += [f"{c}b {c}b {c}" for c in CAPITALS]
+LOWER_FILLERS = ["plain ascii words ", "plain \u2116 words ", "plain \U0001f600 words ", "слово "]
+
+
+@pytest.mark.parametrize("filler", LOWER_FILLERS)
+def test_a_hover_card_is_found_at_every_place_of_the_blocks(native: ModuleType, filler: str) -> None:
+    length = 40
+    base = _filled(filler, length)
+    for card in CARDS:
+        for at in range(length + 1):
+            for text in (base[:at] + card + base[at:], base[:at] + card, card[:-1] + base[at:]):
+                found = native.repeated_capitalised_word(text)
+                assert found == (_REPEATED.search(text) is not None), (card, at, filler)

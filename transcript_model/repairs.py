@@ -726,7 +726,15 @@ scraper inlined into the text.
 
 _MD_ESCAPE: Final = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
-markdown_escape = _substitution_rule("markdown-escape", _MD_ESCAPE, lambda m: m.group(1))
+
+def _has_markdown_escape(text: str) -> bool:
+    """Whether ``text`` holds a Markdown escape: most texts hold no backslash, which a search
+    for the one character says (the pattern, skipping to each backslash, read about five
+    instructions a character; this, a fraction of one)."""
+    return "\\" in text and _MD_ESCAPE.search(text) is not None
+
+
+markdown_escape = _substitution_rule("markdown-escape", _MD_ESCAPE, lambda m: m.group(1), hint=_has_markdown_escape)
 markdown_escape.__doc__ = """Remove Markdown's escape backslashes: ``\\[senior official\\]`` → ``[senior official]``.
 
 >>> p = Paragraph(r"Our speaker is \\[senior official\\].", Span(0, 35))
@@ -1106,7 +1114,10 @@ def _hyphen_change(m: re.Match[str], ctx: RuleContext) -> Change:
 
 
 def _has_hyphen_break(text: str) -> bool:
-    return _HYPHEN_BREAK.search(text) is not None  # the word pattern is slow to scan for nothing
+    """Whether ``text`` holds a hyphen at a line end (the word pattern is slow to scan for
+    nothing). Most texts hold no line break, which a search for the one character says
+    before the pattern is asked."""
+    return "\n" in text and _HYPHEN_BREAK.search(text) is not None
 
 
 @per_paragraph("hyphenation", _has_hyphen_break)
