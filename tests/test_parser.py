@@ -198,19 +198,47 @@ def test_malformed_url_is_not_taken_as_the_source() -> None:
     assert errors(exporters.validate_jsonld(exporters.to_jsonld(t))) == []
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @example("Source: https://www.mid.ru/en/1")
 @example(" www.example.org/x. ")
 @example("Link: http://example.org/a")
+@example("Ссылка на материал:\n https://mid.ru/x")
 @given(
     st.lists(
         st.sampled_from(
-            ["http", "s", "://", "www", ".", "Source:", "URL:", " ", "\n", "a", "/", "[", "ht", "example.org"]
+            [
+                "http",
+                "s",
+                "://",
+                "www",
+                ".",
+                "Source:",
+                "http://",
+                "https://",
+                "www.example.org",
+                "URL:",
+                " ",
+                "\n",
+                "a",
+                "/",
+                "[",
+                "ht",
+                "example.org",
+                "Ссылка на материал:",
+                "Ссылка на материал",
+                "Link:",
+                "Link",
+                "Source",
+                ":",
+                "\t",
+                "\u00a0",
+                "\u2028",
+            ]
         )
     ).map("".join)
 )
 def test_a_url_line_is_what_the_pattern_says(text: str) -> None:
-    """The substring searches that spare most blocks the URL pattern change no answer."""
+    """The openings that spare most blocks the URL pattern change no answer."""
     from transcript_model.layout import _URL_LINE, url_of, valid_url  # noqa: PLC0415
 
     m = _URL_LINE.fullmatch(text.strip())

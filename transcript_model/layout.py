@@ -84,15 +84,21 @@ def valid_url(url: str | None) -> str | None:
     return url if url is not None and _URI.fullmatch(url) else None
 
 
+_URL_LINE_OPENINGS: Final = ("http", "www.", "Source:", "Ссылка на материал:", "URL:", "Link:")
+"""What every line :data:`_URL_LINE` matches opens with: a URL, or a prefix and its colon."""
+
+
 def url_of(text: str) -> str | None:
     """The URL a line consists of ("https://...", "Source: https://...", "www.example.org/x").
 
-    Asked of every block of a document: one without "http" or "www." (most) is no URL line,
-    which two substring searches say in a tenth of the pattern's time.
+    Asked of every block of a document: one that does not open as a URL line opens (most) is
+    none, which its first characters say (two substring searches of the whole block for
+    "http" and "www." took five times as long).
     """
-    if "http" not in text and "www." not in text:
+    stripped = text.strip()
+    if not stripped.startswith(_URL_LINE_OPENINGS):
         return None
-    m = _URL_LINE.fullmatch(text.strip())
+    m = _URL_LINE.fullmatch(stripped)
     if m is None:
         return None
     url = m["url"].rstrip(".,;)")
