@@ -40,6 +40,7 @@ COMPILED = [
     "transcript_model/labels.py",
     "transcript_model/people.py",
     "transcript_model/profiles.py",
+    "transcript_model/gates.py",
     "transcript_model/layout.py",
     "transcript_model/titles.py",
     "transcript_model/repairs.py",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from transcript_model import labels, parse
 from transcript_model.dates import _DATE_LINE, _TIME_LINE, MONTHS, looks_like_date_line, parse_date_line
 from transcript_model.labels import find_label, label_key
-from transcript_model.profiles import GENERIC, VOCABULARY, choose_profile
+from transcript_model.profiles import GENERIC, PROFILES, VOCABULARY, choose_profile
 from transcript_model.titles import PersonRef, find_people, parse_title, split_date_place, split_person
 
 
@@ -321,7 +321,7 @@ def test_a_group_is_read_as_groupdict_reads_it(text: str) -> None:
 
 # --- stage directions that are whole paragraphs: the widest the pattern can match -----------------
 
-from transcript_model import turns  # noqa: E402
+from transcript_model import gates, turns  # noqa: E402
 
 _WHOLE = turns._any_of(VOCABULARY.stage_paragraphs)
 
@@ -347,7 +347,7 @@ def test_a_paragraph_wider_than_any_direction_is_none() -> None:
     assert _WHOLE is not None and _WHOLE.widest < 200
     long = "(The briefing concluded" + " x" * 100 + ")"
     assert turns.find_incidents(long, VOCABULARY) == _incidents_by_definition(long)
-    assert turns._widest(re.compile("a+")) == turns._UNBOUNDED
+    assert gates._widest(re.compile("a+")) == gates._UNBOUNDED
 
 
 # --- stage directions inside paragraphs: tried only where their first character stands ------------
@@ -407,12 +407,12 @@ def test_a_direction_is_found_where_the_pattern_finds_one(text: str) -> None:
 )
 def test_the_first_characters_of_a_pattern(pattern: str, flags: int, firsts: str | None) -> None:
     compiled = re.compile(pattern, flags)
-    assert turns._first_chars(compiled) == firsts
+    assert gates._first_chars(compiled) == firsts
     if firsts is not None:  # every match starts with one of them, in texts of them all
         text = "".join(f"{c}{pattern}ab)c]x(k(A" for c in "xaAbB([{«(")
         starts = {text[m.start()] for m in compiled.finditer(text) if m.end() > m.start()}
         assert starts <= set(firsts)
-        joined = turns.Joined(compiled)
+        joined = gates.Joined(compiled)
         for cut in range(len(text)):
             assert joined.occurs_in(text[cut:]) == (compiled.search(text[cut:]) is not None)
 
@@ -433,14 +433,16 @@ _PREFIX_CASES = [
     (r"a*bcd", 0, {"aaa", "aab", "abc", "bcd"}),
     (r"(?:a?)+bcd", 0, None),  # a turn may match nothing
     (r"(a)\1bc", 0, None),  # a back-reference
-    (r"(?i:a)bc", 0, None),  # flags changed inside
+    (r"(?i:a)bc", 0, {"(?i:a)bc"}),  # flags changed inside: said so in the gate
+    (r"(?-i:[Ss])hare|(?s-i:a.)b", re.IGNORECASE, {"(?-i:[Ss])ha", "(?s-i:a.)b"}),
+    (r"(?x:a)bc", 0, None),  # a flag the gate does not say
 ]
 
 
 @pytest.mark.parametrize(("pattern", "flags", "expected"), _PREFIX_CASES)
 def test_the_prefixes_of_a_pattern(pattern: str, flags: int, expected: set[str] | None) -> None:
     compiled = re.compile(pattern, flags)
-    gate = turns._prefix_pattern(compiled, None, 3)
+    gate = gates._prefix_pattern(compiled, None, 3)
     if expected is None:
         assert gate is None
         return
@@ -459,9 +461,11 @@ _PREFIX_PATTERNS = [
         (r"[^a-c]\s\w", 0),
         (r"a*bcd", 0),
         (r"(?:ſa|[Kk]x)yz", re.IGNORECASE),
+        (r"(?-i:[Ss])hare|(?-i:K)(?s:.)(?i:x)", re.IGNORECASE),
+        (r"(?i:a)bc|(?-s:.)yz", re.DOTALL),
     ]
 ] + [p for p, _ in (*VOCABULARY.stage_directions, *VOCABULARY.stage_paragraphs)]
-_PREFIX_BITS = ["(", ")", "a", "b", "c", "d", "q", "k", "K", "\u212a", "S", "s", "\u017f", "x", "y", "z", "1", " ",
+_PREFIX_BITS = ["(", ")", "a", "A", "b", "c", "d", "q", "k", "K", "\u212a", "S", "s", "\u017f", "x", "y", "z", "1", " ",
                 "\n", "(laughter", "(LAUGHS", "(Applause", "ab", "(item", "(iN", "(IN ", "(смех", "(СМЕХ", "Laughter",
                 "applause.", "(The briefing", "Remarks from the floor"]  # fmt: skip
 
@@ -469,15 +473,62 @@ _PREFIX_BITS = ["(", ")", "a", "b", "c", "d", "q", "k", "K", "\u212a", "S", "s",
 @settings(max_examples=1500, deadline=None)
 @given(st.sampled_from(_PREFIX_PATTERNS), st.lists(st.sampled_from(_PREFIX_BITS) | st.text(max_size=2), max_size=10))
 def test_every_match_opens_with_a_prefix_the_gate_admits(pattern: re.Pattern[str], bits: list[str]) -> None:
-    gate = turns._prefix_pattern(pattern, None, 3)
+    gate = gates._prefix_pattern(pattern, None, 3)
     assert gate is not None, pattern.pattern
     text = "".join(bits)
-    joined = turns.Joined(pattern)
+    joined = gates.Joined(pattern)
     for pos in range(len(text) + 1):
         if pattern.match(text, pos) is not None:
             assert gate.fullmatch(text[pos : pos + 3]) is not None, (pattern.pattern, text, pos)
             assert joined.may_start(text, pos)
     assert joined.occurs_in(text) == (pattern.search(text) is not None)
+
+
+_WHOLE_PATTERNS = [
+    re.compile(p, f)
+    for p, f in [
+        (r"share|#\w+|(?-i:[Pp])rint(?: version)?", re.IGNORECASE),  # "#a": shorter than the prefix
+        (r"ab|c?|x{1,2}", 0),  # the empty text, one and two characters
+        (r"(?:ab)+c|\d\d", 0),
+        (r"(?!.{6})(?:.{0,3}(?-i:p)hoto)", re.IGNORECASE | re.DOTALL),  # bounded: no text over 8
+        (r"a.b", 0),  # "." without DOTALL: no line break
+    ]
+] + list(dict.fromkeys(p for profile in PROFILES.values() for p in profile.chrome))
+_WHOLE_BITS = [
+    "a", "b", "c", "x", "1", "2", " ", "\n", "#", "share", "SHARE", "ſhare", "Print", "print version", "photo", "PHOTO",
+    "Reuters photo: Jane Doe", "Фото: ", "de-DE ", "en-GB1", "K", "İ", "ı", "* * *", "***", "END", " 10:30 a.m. EDT",
+    "Содержание", "ᲃодержание", "<!-- x -->", "{{< y >}}", "## Russian", "События", "read more", ".", "x" * 60,
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(_WHOLE_PATTERNS), st.lists(st.sampled_from(_WHOLE_BITS) | st.text(max_size=2), max_size=8))
+def test_a_whole_gate_admits_every_text_its_pattern_matches(pattern: re.Pattern[str], bits: list[str]) -> None:
+    gate = gates.WholeGate(pattern)
+    text = "".join(bits)
+    for cut in range(len(text) + 1):
+        part = text[cut:]
+        expected = pattern.fullmatch(part) is not None
+        if expected:
+            assert gate.may_match(part), (pattern.pattern, part)
+        assert gate.fullmatch(part) == expected, (pattern.pattern, part)
+
+
+def test_the_chrome_patterns_gates() -> None:
+    from transcript_model.profiles import _CHROME  # noqa: PLC0415
+
+    menus, credits = gates.whole_gates(_CHROME)
+    assert gates.whole_gates(_CHROME)[0] is menus  # read once
+    other = (re.compile("x"),)
+    assert gates.whole_gates(other)[0].pattern is other[0] and gates._LAST.entry[0] is other
+    assert gates.whole_gates(_CHROME) == (menus, credits) and gates._LAST.entry == (_CHROME, (menus, credits))
+    assert menus.prefixes is not None and menus.widest == gates._UNBOUNDED
+    assert credits.widest == 290  # the longest credit (the pattern says at most 290 characters)
+    assert not menus.may_match("The talks were long") and menus.may_match("Share") and menus.may_match("#a")
+    assert credits.prefixes is None  # a credit opens with anything
+    assert not credits.may_match("x" * 291) and credits.may_match("x" * 290)
+    fresh = gates.WholeGate(menus.pattern)  # the shared gate's verdicts may be full (4,096)
+    assert not fresh.may_match("The talks") and fresh.verdicts == {"The": False}
 
 
 def test_the_vocabularys_directions_have_prefixes() -> None:
@@ -566,7 +617,7 @@ _GATE_CODES = [*range(0x3000), *range(0x1C80, 0x1C90), 0x1E9E, 0x2126, 0x212A, 0
 
 @pytest.mark.parametrize("pattern", _GATED, ids=lambda p: p.pattern[:30])
 def test_an_opening_gate_turns_away_only_what_the_pattern_would(pattern: re.Pattern[str]) -> None:
-    gate = turns.OpeningGate(pattern)
+    gate = gates.OpeningGate(pattern)
     assert gate.opening is not None, "each of these patterns can be gated"
     for code in _GATE_CODES:
         for rest in ("", "o. 1-01-02-2023", "12-01-02-2023", "x", "ee also b", "yz", "Kk", " 1. x", "\n"):
@@ -579,7 +630,7 @@ def test_an_opening_gate_turns_away_only_what_the_pattern_would(pattern: re.Patt
 def test_the_document_number_gate_turns_prose_away() -> None:
     number_line = profiles.MID_RU.number_line
     assert number_line is not None
-    gate = turns.OpeningGate(number_line)
+    gate = gates.OpeningGate(number_line)
     assert [gate.may_open(t) for t in ("№ 517", "No. 5", "17-01", " 1", "The talks", "Question: x")] == [
         True,
         True,
@@ -588,4 +639,4 @@ def test_the_document_number_gate_turns_prose_away() -> None:
         False,
         False,
     ]
-    assert turns.OpeningGate(re.compile(r"\d*")).opening is None  # it may match nothing
+    assert gates.OpeningGate(re.compile(r"\d*")).opening is None  # it may match nothing

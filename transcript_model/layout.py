@@ -17,6 +17,7 @@ from typing import Final
 
 from .blocks import RawBlock
 from .dates import DATE_RX, TIME_RX, DateLine, looks_like_date_line, parse_date_line
+from .gates import whole_gates
 from .labels import find_label
 from .model import Block, BlockKind, Diagnostic, Severity, Span
 from .profiles import Profile
@@ -67,9 +68,16 @@ def _is_emoji(ch: str) -> bool:
 
 
 def is_chrome(text: str, profile: Profile) -> bool:
+    """Whether the block is site chrome: one of the profile's chrome patterns matches all of
+    it (stripped), each asked only where its gate admits the block (:class:`WholeGate`).
+
+    >>> from transcript_model.profiles import MID_RU
+    >>> [is_chrome(t, MID_RU) for t in (" Share ", "Print version", "Reuters photo: Jane Doe", "Shared")]
+    [True, True, True, False]
+    """
     stripped = text.strip()
-    for pattern in profile.chrome:  # noqa: SIM110 - asked of every block: a generator cost a fifth more
-        if pattern.fullmatch(stripped):
+    for gate in whole_gates(profile.chrome):  # noqa: SIM110 - asked of every block: a generator cost a fifth more
+        if gate.may_match(stripped) and gate.pattern.fullmatch(stripped):
             return True
     return False
 
