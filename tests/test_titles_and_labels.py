@@ -514,6 +514,42 @@ def test_a_whole_gate_admits_every_text_its_pattern_matches(pattern: re.Pattern[
         assert gate.fullmatch(part) == expected, (pattern.pattern, part)
 
 
+_NEEDED_CASES = [
+    (r"ab(?:c:|:d)e?", 0, ":"),  # in each alternative
+    (r"(?<=:)b", 0, "b"),  # a look-behind's characters are not the match's
+    (r"(?=:).", re.DOTALL, None),  # nor a look-ahead's
+    (r"a{0,3}:", 0, ":"),
+    (r"(?:a:)*b", 0, "b"),  # a repetition that may not turn
+    (r"(?:a:)+b", 0, ":"),
+    (r"Ab", re.IGNORECASE, None),  # letters with case folded
+    (r"A-b", re.IGNORECASE, "-"),
+    (r"(?-i:A)b", re.IGNORECASE, "A"),  # case not folded inside
+    (r"(?i:A)b", 0, "b"),
+    (r"[:;]x", 0, "x"),  # a class: not read ("[:]" is read as the literal it is)
+    (r"x|y", 0, None),
+    (r"a b", 0, "a"),  # a letter before a space
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "expected"), _NEEDED_CASES)
+def test_the_character_every_match_holds(pattern: str, flags: int, expected: str | None) -> None:
+    assert gates._needed_char(re.compile(pattern, flags)) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(_WHOLE_PATTERNS + _PREFIX_PATTERNS + [re.compile(p, f) for p, f, _ in _NEEDED_CASES]),
+    st.lists(st.sampled_from(_WHOLE_BITS + _PREFIX_BITS + [":", "-", "A"]) | st.text(max_size=2), max_size=8),
+)
+def test_every_match_holds_the_needed_character(pattern: re.Pattern[str], bits: list[str]) -> None:
+    needs = gates._needed_char(pattern)
+    text = "".join(bits)
+    for pos in range(len(text) + 1):
+        found = pattern.match(text, pos)
+        if found is not None and needs is not None:
+            assert needs in found.group(), (pattern.pattern, text, pos)
+
+
 def test_the_chrome_patterns_gates() -> None:
     from transcript_model.profiles import _CHROME  # noqa: PLC0415
 
@@ -525,8 +561,9 @@ def test_the_chrome_patterns_gates() -> None:
     assert menus.prefixes is not None and menus.widest == gates._UNBOUNDED
     assert credits.widest == 290  # the longest credit (the pattern says at most 290 characters)
     assert not menus.may_match("The talks were long") and menus.may_match("Share") and menus.may_match("#a")
-    assert credits.prefixes is None  # a credit opens with anything
-    assert not credits.may_match("x" * 291) and credits.may_match("x" * 290)
+    assert credits.prefixes is None and credits.needs == ":"  # a credit opens with anything, and holds a ":"
+    assert not credits.may_match("Reuters photo Jane Doe") and credits.may_match("Reuters photo: Jane Doe")
+    assert not credits.may_match(":" * 291) and credits.may_match(":" * 290)
     fresh = gates.WholeGate(menus.pattern)  # the shared gate's verdicts may be full (4,096)
     assert not fresh.may_match("The talks") and fresh.verdicts == {"The": False}
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+T = TypeVar("T")
 
 
 class Joined:
@@ -123,14 +126,20 @@ def _first_chars(pattern: re.Pattern[str], tree: Any = None) -> str | None:
     >>> _first_chars(re.compile("(?:b)?c")), _first_chars(re.compile("(?i:x)y")), _first_chars(re.compile("a|"))
     (None, None, None)
     """
+    found = _read_cased(pattern, tree, _firsts)
+    return None if found is None else "".join(sorted(found))
+
+
+def _read_cased(pattern: re.Pattern[str], tree: Any, reader: Callable[[list[Any], int, Any, Any], T]) -> T | None:
+    """``reader`` of ``pattern``'s parse, given its flags, the parser's names and the regex
+    engine's test of whether a character has case; ``None`` where it cannot be read."""
     try:
-        parser = _regex_parser()
+        ops = _regex_parser()
         engine: Any = importlib.import_module("_sre")
-        tree = tree or parser.parse(pattern.pattern, pattern.flags)
-        found = _firsts(list(tree), int(tree.state.flags), parser, engine.unicode_iscased)
+        tree = tree or ops.parse(pattern.pattern, pattern.flags)
+        return reader(list(tree), int(tree.state.flags), ops, engine.unicode_iscased)
     except Exception:  # a private module: any change leaves the pattern to decide
         return None
-    return None if found is None else "".join(sorted(found))
 
 
 def _firsts(items: list[Any], flags: int, ops: Any, iscased: Any) -> set[str] | None:
@@ -421,30 +430,39 @@ def opening_gate(pattern: re.Pattern[str]) -> OpeningGate:
 
 class WholeGate:
     r"""What a pattern asked to match whole texts (``fullmatch``) can match, read from its
-    parse once: at most :func:`_widest` characters, opening as :func:`_prefix_pattern` says
-    (with ``whole``: shorter matches are whole texts); asked of a text before the pattern is
-    tried, the verdict kept for each :data:`PREFIX` characters. A block that opens no site
+    parse once: at most :func:`_widest` characters, holding the character
+    :func:`_needed_char` says, opening as :func:`_prefix_pattern` says (with ``whole``:
+    shorter matches are whole texts); asked of a text before the pattern is tried, the
+    opening's verdict kept for each :data:`PREFIX` characters. A block that opens no site
     chrome (most: "The talks were...", "Question: ...") costs the chrome pattern's
-    alternatives about 2,000 instructions with case folded; a look-up, this way.
+    alternatives about 2,000 instructions with case folded; a look-up, this way. A photo
+    credit holds a ":", which a paragraph without one is asked in one ``memchr``.
 
     >>> g = WholeGate(re.compile(r"share|#\w+|(?-i:[Pp])rint(?: version)?", re.IGNORECASE))
     >>> [g.fullmatch(t) for t in ("SHARE", "#a", "print", "Print Version", "Sharing", "The talks")]
     [True, True, True, True, False, False]
-    >>> g.verdicts["The"], g.widest == _UNBOUNDED
-    (False, True)
+    >>> g.verdicts["The"], g.widest == _UNBOUNDED, g.needs
+    (False, True, None)
+    >>> g = WholeGate(re.compile(r".{0,20}(?-i:p)hoto: \w{1,20}", re.IGNORECASE | re.DOTALL))
+    >>> g.needs, g.prefixes, g.widest, [g.may_match(t) for t in ("Photo: Jane", "Photo Jane")]
+    (':', None, 47, [True, False])
     """
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         tree = _parsed(pattern)
         self.pattern: Final = pattern
         self.widest: Final = _widest(pattern, tree)
+        self.needs: Final = _needed_char(pattern, tree)
         self.prefixes: Final = _prefix_pattern(pattern, tree, PREFIX, whole=True)
         self.verdicts: Final[dict[str, bool]] = {}
 
     def may_match(self, text: str) -> bool:
-        """Whether the pattern can match all of ``text``, by its length and its first
-        :data:`PREFIX` characters (the pattern still decides)."""
+        """Whether the pattern can match all of ``text``, by its length, a character every
+        match holds, and its first :data:`PREFIX` characters (the pattern still decides)."""
         if len(text) > self.widest:
+            return False
+        needs = self.needs
+        if needs is not None and needs not in text:  # one character: memchr
             return False
         prefixes = self.prefixes
         return prefixes is None or _admitted(prefixes, self.verdicts, text[:PREFIX])
@@ -452,6 +470,42 @@ class WholeGate:
     def fullmatch(self, text: str) -> bool:
         """Whether the pattern matches all of ``text``."""
         return self.may_match(text) and self.pattern.fullmatch(text) is not None
+
+
+def _needed_char(pattern: re.Pattern[str], tree: Any = None) -> str | None:
+    r"""A character every match of ``pattern`` holds, read from its parse: a literal it
+    cannot pass over (outside look-arounds, optional parts and repetitions that may not
+    turn; in each alternative of a branch; without case, or with case not folded). The
+    least common sort is chosen: a mark before a letter, a letter before a space. ``None``
+    where there is none, or the parse cannot be read.
+
+    >>> [_needed_char(re.compile(p, f)) for p, f in [(r"ab(?:c:|:d)e?", 0), ("a b", re.I), ("x?|y", 0)]]
+    [':', ' ', None]
+    """
+    found = _read_cased(pattern, tree, _held)
+    if not found:
+        return None
+    return min(found, key=lambda c: (c.isspace(), c.isalnum(), c))
+
+
+def _held(items: list[Any], flags: int, ops: Any, iscased: Any) -> set[str]:
+    """:func:`_needed_char`'s characters of a parsed sequence."""
+    if flags & re.LOCALE:
+        return set()
+    found: set[str] = set()
+    for op, av in items:
+        if op is ops.LITERAL:
+            if not (flags & re.IGNORECASE and iscased(av)):
+                found.add(chr(av))
+        elif op is ops.SUBPATTERN:
+            _, add, remove, sub = av
+            found |= _held(list(sub), (flags | add) & ~remove, ops, iscased)
+        elif (op is ops.MAX_REPEAT or op is ops.MIN_REPEAT) and av[0] >= 1:
+            found |= _held(list(av[2]), flags, ops, iscased)
+        elif op is ops.BRANCH:
+            each = [_held(list(alternative), flags, ops, iscased) for alternative in av[1]]
+            found |= set.intersection(*each) if each else set()
+    return found
 
 
 class _Last:
