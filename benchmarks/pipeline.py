@@ -1,7 +1,7 @@
 """Where one core's time goes in ``transcript convert``, stage by stage, in process.
 
     python benchmarks/pipeline.py [--docs 1000] [--size 3648] [--dir CORPUS [--max-size BYTES]]
-                                  [--rounds 6] [--batch 16]
+                                  [--rounds 6] [--batch 8]
 
 Generates ``--docs`` transcripts as ``throughput.py`` does (all of ``--size`` bytes) or takes
 the ``.txt`` files of a folder, then runs them as a convert worker does, ``--batch``

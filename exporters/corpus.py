@@ -505,7 +505,8 @@ class _Document:
 
 
 def convert_batch(items: Sequence[tuple[str, bytes]], opts: ConvertOptions) -> list[ConvertedIn]:
-    """Convert inputs stage by stage: all are parsed, then exported (both exports of one,
+    """Convert inputs stage by stage: all are parsed (each of the parser's stages over all
+    of them: :func:`transcript_model.parse_batch`), then exported (both exports of one,
     then of the next), then their TEI validated, then their JSON-LD validated and
     serialised (one document's, then the next's); for each, ``(outputs, issues, status,
     seconds spent on it)``, in order.
@@ -519,7 +520,7 @@ def convert_batch(items: Sequence[tuple[str, bytes]], opts: ConvertOptions) -> l
     walk then finds them in the cache (the batch's documents, validated first and
     serialised after, no longer were).
     """
-    from transcript_model import RULES, UnreadableInputError, decode, parse  # noqa: PLC0415 - see load_converters
+    from transcript_model import RULES, UnreadableInputError, decode, parse_batch  # noqa: PLC0415 - see load_converters
 
     from .jsonld import to_jsonld  # noqa: PLC0415
     from .tei import ExportError, to_tei  # noqa: PLC0415
@@ -527,14 +528,24 @@ def convert_batch(items: Sequence[tuple[str, bytes]], opts: ConvertOptions) -> l
     clock = time.perf_counter
     repairs = [r for r in RULES if r not in opts.skip_rules]
     docs = [_Document(name, data) for name, data in items]
+    texts: list[tuple[str, str | None]] = []
     for d in docs:
         start = clock()
         try:
-            d.model = parse(decode(d.data, source=d.name), source=d.name, profile=opts.profile, repairs=repairs)
-            d.issues = [Issue(IssueSeverity.WARNING, x.message, x.code, x.line) for x in d.model.diagnostics]
+            texts.append((decode(d.data, source=d.name), d.name))
         except UnreadableInputError as exc:
             d.status, d.issues = "error", [read_issue(exc.reason, exc.line)]
         d.seconds += clock() - start
+    decoded = [d for d in docs if d.status is None]
+    for d, (model, seconds) in zip(
+        decoded, parse_batch(texts, profile=opts.profile, repairs=repairs), strict=True
+    ):  # the parser's stages, each over all the batch's texts
+        d.seconds += seconds
+        if isinstance(model, UnreadableInputError):
+            d.status, d.issues = "error", [read_issue(model.reason, model.line)]
+        else:
+            d.model = model
+            d.issues = [Issue(IssueSeverity.WARNING, x.message, x.code, x.line) for x in model.diagnostics]
     live = [d for d in docs if d.status is None]
     exporters = _Exporters(
         to_tei if opts.to in ("tei", "both") else None,
@@ -623,12 +634,25 @@ def _validate_task(item: tuple[str, str | None]) -> FileResult:
     return FileResult(path, status, issues, seconds=time.perf_counter() - start, digest=digest)
 
 
-BATCH_DOCUMENTS = 16
+BATCH_DOCUMENTS = 8
 """Inputs a convert worker takes at a time, and converts stage by stage (:func:`convert_batch`).
 
-Simulated (cachegrind, a 512 KB second-level cache as this machine's cores have), 16
-reference-sized documents miss that cache 11,900 times a document, 8 of them 12,600; with
-the JSON-LD serialised right after its validation, 10,900 and 11,600 (32: 10,600)."""
+Misses of a simulated last-level cache (cachegrind) per generated reference-sized document,
+with this module's stage order and the parser's stages over the batch:
+
+=========  ======  ======  ======
+batch      512 KB  1 MB    2 MB
+=========  ======  ======  ======
+4          11,065  5,482     921
+8           9,541  4,876   1,494
+16          9,007  4,821   2,720
+=========  ======  ======  ======
+
+512 KB is the second-level cache of each of this machine's cores; beyond it a third level
+is shared with the other core and whatever else runs on the host. More documents at a time
+keep each stage's code in the cache, fewer keep their data: 8 misses fewer than the order
+before (8 documents, one parse after the other: 12,593, 4,911 and 1,113) at 512 KB and 1 MB
+and costs 381 more at 2 MB; 16 would cost 1,600 more there (``benchmarks/README.md``)."""
 BATCH_BYTES = 64 * 1024
 """At most this many bytes of input are converted together: a larger input goes alone
 (its stages are long enough to keep their code in the caches; several large models
@@ -702,7 +726,7 @@ def batch_size(total: int | None, jobs: int) -> int:
     few inputs to give every worker four batches.
 
     >>> batch_size(None, 2), batch_size(10_000, 2), batch_size(20, 2), batch_size(3, 1)
-    (16, 16, 2, 1)
+    (8, 8, 2, 1)
     """
     if total is None:
         return BATCH_DOCUMENTS

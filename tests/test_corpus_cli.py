@@ -751,13 +751,13 @@ def test_a_batch_converts_each_input_as_it_would_be_alone(monkeypatch: pytest.Mo
 def test_a_run_in_batches_writes_and_reports_every_input_once(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
 ) -> None:
-    """Seventy inputs (batches of sixteen), one of them larger than a batch's bytes and two
+    """Forty inputs (batches of eight), one of them larger than a batch's bytes and two
     unreadable: every input is reported once and converted as it would be alone; no batch
     holds more than BATCH_BYTES of input but a single large one."""
     src = tmp_path / "in"
     src.mkdir()
     big = "Big talks\n\nQuestion: Why?\n\nSergey Lavrov: " + "We spoke at length about it. " * 3000 + "\n"
-    for i in range(70):
+    for i in range(40):
         text = big if i == 17 else transcript(i)
         (src / f"t{i:02d}.txt").write_bytes(b"\x00\x01" if i in (5, 30) else text.encode())
     sizes: list[list[int]] = []
@@ -774,7 +774,7 @@ def test_a_run_in_batches_writes_and_reports_every_input_once(
     assert code == 2  # two inputs could not be read
     report = json.loads(stdout)
     assert sorted(f["path"] for f in report["files"]) == sorted(str(p) for p in src.iterdir())
-    assert report["summary"]["files"] == 70 and report["summary"]["error"] == 2
+    assert report["summary"]["files"] == 40 and report["summary"]["error"] == 2
     corpus.load_converters()
     for path in src.iterdir():
         outputs, _, status = corpus.convert_bytes(str(path), path.read_bytes(), corpus.ConvertOptions(str(out)))

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import EXAMPLE, SHARED, WRITTEN
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -340,3 +341,57 @@ def test_the_language_is_the_script_with_more_letters(text: str) -> None:
     cyrillic = len(re.findall(r"[\u0400-\u04ff]", text))
     expected = None if latin == cyrillic == 0 else "ru" if cyrillic > latin else "en"
     assert detect_language(text) == expected, text
+
+
+# --- several texts a stage at a time ---------------------------------------------------------
+
+
+def _batch_texts() -> list[tuple[str, str | None]]:
+    """Texts we wrote (a header and turns with repairs to make, HTML, front matter, a
+    monologue, no label at all), unreadable ones between them, and the development corpus
+    where it is present."""
+    texts: list[tuple[str, str | None]] = [(t, f"written-{k}.txt") for k, t in enumerate(WRITTEN)]
+    texts += [
+        (EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE)),
+        ("", "empty.txt"),
+        ("Title\n\nQuestion: Why?\n\nSergey Lavrov: We will insist on honest\n\nwe will insist on honest talks.", None),
+        ("a\x00b", "binary.txt"),
+        ("<html><body><h1>Talks</h1><p>Question: Why?</p><p>Sergey Lavrov: Because.</p></body></html>", "p.html"),
+        ("---\ntitle: Talks\nsource_url: https://mid.ru/x\n---\n\nQuestion: Why?\n\nMaria Zakharova: Yes.", "f.md"),
+        ("   \n\n  ", "blank.txt"),
+        ("Statement by the Minister\n\nWe are concerned.\n\nWe call on all sides.", "monologue.txt"),
+    ]
+    corpus = SHARED / "corpus"
+    if corpus.is_dir():
+        texts += [(p.read_text(encoding="utf-8"), str(p)) for p in sorted(corpus.rglob("*.txt"))[:40]]
+    return texts
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"repairs": ["duplicated-broken-sentence", "hyphenation"]}, {"profile": "kremlin.ru"}, {"repairs": []}],
+)
+def test_a_batch_parses_each_text_as_parse_does_alone(options: dict[str, object]) -> None:
+    texts = _batch_texts()
+    batch = transcript_model.parse_batch(texts, **options)  # type: ignore[arg-type]
+    assert len(batch) == len(texts)
+    for (text, source), (got, seconds) in zip(texts, batch, strict=True):
+        assert seconds > 0
+        try:
+            alone = transcript_model.parse(text, source=source, **options)  # type: ignore[arg-type]
+        except UnreadableInputError as exc:
+            assert isinstance(got, UnreadableInputError)
+            assert (got.reason, got.line, got.source) == (exc.reason, exc.line, exc.source)
+        else:
+            assert got == alone
+    kinds = [type(r).__name__ for r, _ in batch[:13]]
+    assert kinds.count("UnreadableInputError") == 3  # empty, binary, blank
+
+
+def test_a_batch_with_an_unknown_rule_raises_at_once() -> None:
+    with pytest.raises(ValueError, match="unknown repair rule"):
+        transcript_model.parse_batch([("", "empty.txt")], repairs=["no-such-rule"])
+    # alone, an empty text is unreadable before its rules are looked at, as it always was
+    with pytest.raises(UnreadableInputError):
+        transcript_model.parse("", repairs=["no-such-rule"])
+    assert transcript_model.parse_batch([]) == []

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         Turn,
         TurnKind,
     )
-    from .parsing import parse
+    from .parsing import parse, parse_batch
     from .profiles import PROFILES, Profile
     from .reading import decode, read_text
     from .repairs import RULES
@@ -59,6 +59,7 @@ _LAZY = {
     "Turn": "model",
     "TurnKind": "model",
     "parse": "parsing",
+    "parse_batch": "parsing",
     "PROFILES": "profiles",
     "Profile": "profiles",
     "decode": "reading",
@@ -92,6 +93,7 @@ __all__ = [
     "UnreadableInputError",
     "decode",
     "parse",
+    "parse_batch",
     "read",
     "read_text",
     "source_text",

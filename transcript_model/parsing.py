@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Sequence
+import time
+from collections.abc import Collection, Iterable, Sequence
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,7 @@ from .titles import TitleInfo, find_people, name_comma_role, parse_title
 from .turns import TurnDraft, read_turns, with_incidents
 from .webpage import looks_like_html, render
 
-__all__ = ["detect_language", "parse", "person_id"]
+__all__ = ["detect_language", "parse", "parse_batch", "person_id"]
 
 _LANGUAGE_SAMPLE: Final = 4000
 # a word and the words hyphenated to it ("self-defence"): the same matches as the two
@@ -58,6 +59,100 @@ def parse(
 
     Raises :class:`UnreadableInputError` only when ``text`` has no text in it.
     """
+    state = _read_header(text, source, profile, repairs)
+    for stage in _STAGES:
+        stage(state)
+    return _finish(state)
+
+
+def parse_batch(
+    items: Iterable[tuple[str, str | None]],
+    *,
+    profile: str | Profile | None = None,
+    repairs: Collection[str] | None = None,
+) -> list[tuple[Transcript | UnreadableInputError, float]]:
+    """Parse several texts, given as ``(text, source)``, a stage at a time: all headers
+    first, then all titles and speakers, all turns, all repairs, then the transcripts.
+
+    For each text, in order: what :func:`parse` gives it alone (the :class:`Transcript`,
+    or the :class:`UnreadableInputError` it would raise), and the seconds its stages took.
+    A corpus run parses this way: one stage's code stays in the processor's caches from
+    one text to the next (``benchmarks/README.md``). An unknown repair rule raises
+    ``ValueError`` at once, as :func:`parse` does.
+
+    >>> [(type(r).__name__, s > 0) for r, s in parse_batch([("Title\\n\\nQuestion: Why?", "a"), ("", "b")])]
+    [('Transcript', True), ('UnreadableInputError', True)]
+    """
+    clock = time.perf_counter
+    _enabled_rules(repairs)  # an unknown rule: at once
+    states: list[_Parse | UnreadableInputError] = []
+    seconds: list[float] = []
+    for text, source in items:
+        start = clock()
+        try:
+            states.append(_read_header(text, source, profile, repairs))
+        except UnreadableInputError as exc:
+            states.append(exc)
+        seconds.append(clock() - start)
+    for stage in _STAGES:
+        for k, state in enumerate(states):
+            if isinstance(state, _Parse):
+                start = clock()
+                stage(state)
+                seconds[k] += clock() - start
+    results: list[tuple[Transcript | UnreadableInputError, float]] = []
+    for state, spent in zip(states, seconds, strict=True):
+        if isinstance(state, _Parse):
+            start = clock()
+            results.append((_finish(state), spent + clock() - start))
+        else:
+            results.append((state, spent))
+    return results
+
+
+def _enabled_rules(repairs: Collection[str] | None) -> frozenset[str]:
+    """The rules to run, as a set: each turn asks it of every rule (a tuple was 80 K
+    instructions a document)."""
+    unknown = sorted(set(repairs or ()) - set(RULES))
+    if unknown:
+        raise ValueError(f"unknown repair rule(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
+    return frozenset(RULES) if repairs is None else frozenset(r for r in RULES if r in repairs)
+
+
+class _Parse:
+    """One transcript between the parser's stages: what each stage reads and leaves."""
+
+    def __init__(
+        self,
+        *,
+        text: str,
+        source: str | None,
+        enabled: frozenset[str],
+        front: FrontMatter | None,
+        chosen: Profile,
+        diagnostics: list[Diagnostic],
+        lay: Layout,
+    ) -> None:
+        self.text = text
+        self.source = source
+        self.enabled = enabled
+        self.front = front
+        self.chosen = chosen
+        self.diagnostics = diagnostics
+        self.lay = lay
+        self.info: TitleInfo | None = None
+        self.lead_text: str | None = None
+        self.people: People | None = None  # read with the title
+        self.drafts: list[TurnDraft] = []
+        self.turn_blocks: list[Block] = []
+        self.turns: list[Turn] = []
+        self.repairs: tuple[Repair, ...] = ()
+
+
+def _read_header(
+    text: str, source: str | None, profile: str | Profile | None, repairs: Collection[str] | None
+) -> _Parse:
+    """The first stage: the text cleaned, the profile chosen, the blocks and the header's layout."""
     text = normalise_newlines(text)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -67,12 +162,7 @@ def parse(
     text, removed = remove_xml_forbidden(text)
     if not text.strip():
         raise UnreadableInputError("the input is empty: expected transcript text", source=source)
-    # a set: each turn asks it of every rule (a tuple was 80 K instructions a document)
-    enabled = frozenset(RULES) if repairs is None else frozenset(r for r in RULES if r in repairs)
-    unknown = sorted(set(repairs or ()) - set(RULES))
-    if unknown:
-        raise ValueError(f"unknown repair rule(s): {', '.join(unknown)}; known: {', '.join(RULES)}")
-
+    enabled = _enabled_rules(repairs)
     front = read_front_matter(text)
     chosen = choose_profile(text, profile)
     if profile is None and front is not None:
@@ -91,15 +181,42 @@ def parse(
     lay = read_layout(raw, chosen, diagnostics, title=front.fields.get("title") if front else None)
     if front is not None:
         lay.blocks.append(Block(BlockKind.FRONT_MATTER, front.span, front.span.slice(text)))
-    vocab = chosen.vocabulary
-    info = parse_title(lay.title, vocab) if lay.title else None
-    lead_text = "\n\n".join(b.text for b in lay.lead) or None
-    context = [*find_people(lead_text, vocab)] if lead_text else []
+    return _Parse(
+        text=text, source=source, enabled=enabled, front=front, chosen=chosen, diagnostics=diagnostics, lay=lay
+    )
+
+
+def _read_title(p: _Parse) -> None:
+    """The headline read, and the people it and the lead name."""
+    vocab = p.chosen.vocabulary
+    lay = p.lay
+    p.info = parse_title(lay.title, vocab) if lay.title else None
+    p.lead_text = "\n\n".join(b.text for b in lay.lead) or None
+    context = [*find_people(p.lead_text, vocab)] if p.lead_text else []
     context += [ref for b in lay.lead if (ref := name_comma_role(b.text, vocab)) is not None]
-    people = People(vocab, info, tuple(context))
-    drafts, turn_blocks = read_turns(lay.body, chosen, people, diagnostics)
-    turns, repairs_made = _repair(drafts, text, enabled, vocab)
-    layout = complete_layout(text, [*lay.blocks, *turn_blocks], turns)
+    p.people = People(vocab, p.info, tuple(context))
+
+
+def _read_body(p: _Parse) -> None:
+    """The turns, before repairs."""
+    assert p.people is not None, "the title stage runs first"
+    p.drafts, p.turn_blocks = read_turns(p.lay.body, p.chosen, p.people, p.diagnostics)
+
+
+def _repair_turns(p: _Parse) -> None:
+    p.turns, p.repairs = _repair(p.drafts, p.text, p.enabled, p.chosen.vocabulary)
+
+
+_STAGES: Final = (_read_title, _read_body, _repair_turns)
+"""The stages between the header and the transcript, in order (:func:`parse_batch` runs
+each over all its texts)."""
+
+
+def _finish(p: _Parse) -> Transcript:
+    """The last stage: the layout completed, the diagnostics anchored, the transcript."""
+    text, lay, turns, diagnostics, people = p.text, p.lay, p.turns, p.diagnostics, p.people
+    assert people is not None, "the title stage runs first"
+    layout = complete_layout(text, [*lay.blocks, *p.turn_blocks], turns)
     if lay.title is None:
         first = next((b.span for b in layout if b.kind is not BlockKind.GAP), None)
         diagnostics.append(
@@ -113,19 +230,20 @@ def parse(
         )
     if not turns:
         diagnostics.append(Diagnostic(Severity.WARNING, "no-body", "no transcript body was found after the header"))
-    diagnostics = [_anchor(d, turns) for d in diagnostics]
-
-    metadata = _metadata(lay, info=info, front=front, profile=chosen, people=people, text=text, lead_text=lead_text)
+    anchored = [_anchor(d, turns) for d in diagnostics]
+    metadata = _metadata(
+        lay, info=p.info, front=p.front, profile=p.chosen, people=people, text=text, lead_text=p.lead_text
+    )
     return Transcript(
         metadata=metadata,
         participants=people.participants(),
         turns=tuple(turns),
-        repairs=repairs_made,
-        diagnostics=tuple(diagnostics),
+        repairs=p.repairs,
+        diagnostics=tuple(anchored),
         notes=tuple(Note("description", b.text, b.span) for b in lay.notes),
         layout=layout,
-        source_name=source,
-        profile=chosen.name,
+        source_name=p.source,
+        profile=p.chosen.name,
     )
 
 
