@@ -594,6 +594,17 @@ static int verdict(const xmlNode *root, State *s) {
     return holds;
 }
 
+/* verdict() as a Python int (its memory released), or NULL out of memory */
+static PyObject *verdict_of(const xmlNode *root) {
+    State s;
+    memset(&s, 0, sizeof s);
+    int r = verdict(root, &s);
+    release(&s);
+    if (r == -2)
+        return PyErr_NoMemory();
+    return PyLong_FromLong(r);
+}
+
 static PyObject *check(PyObject *module, PyObject *root) {
     (void)module;
     if (!PyObject_TypeCheck(root, element_type)) {
@@ -601,15 +612,7 @@ static PyObject *check(PyObject *module, PyObject *root) {
         return NULL;
     }
     const xmlNode *node = ((LxmlElement *)root)->c_node;
-    if (node == NULL)
-        return PyLong_FromLong(UNDECIDED);
-    State s;
-    memset(&s, 0, sizeof s);
-    int r = verdict(node, &s);
-    release(&s);
-    if (r == -2)
-        return PyErr_NoMemory();
-    return PyLong_FromLong(r);
+    return node == NULL ? PyLong_FromLong(UNDECIDED) : verdict_of(node);
 }
 
 /* ================================================================== the RELAX NG structure
@@ -1329,11 +1332,104 @@ static PyObject *structure(PyObject *module, PyObject *root) {
     return PyLong_FromLong(accepted ? 1 : UNDECIDED);
 }
 
+#include "_read_tei.h"
+
+/* read_tei() on a bytes argument: 0 and *doc (NULL where it cannot read them), or -1 with
+ * an exception set */
+static int read_argument(PyObject *data, const char *function, const xmlNode **doc) {
+    if (!PyBytes_Check(data)) {
+        PyErr_Format(PyExc_TypeError, "%s() takes bytes", function);
+        return -1;
+    }
+    int oom;
+    *doc = read_tei(PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data), &oom);
+    if (oom) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *accept(PyObject *module, PyObject *data) {
+    (void)module;
+    const xmlNode *doc;
+    if (read_argument(data, "accept", &doc) < 0)
+        return NULL;
+    const xmlNode *root = doc == NULL ? NULL : doc->children;
+    if (root == NULL || !is_tei(root, "TEI") || !s_tei(root))
+        return PyLong_FromLong(UNDECIDED);
+    PyObject *r = verdict_of(root);
+    if (r == NULL || PyLong_AsLong(r) == 1)
+        return r;
+    Py_DECREF(r);
+    return PyLong_FromLong(UNDECIDED); /* a rule fails: the Schematron says which */
+}
+
+/* The tree read_tei() builds, for the tests to compare with libxml2's: an element as
+ * (namespace or None, name, ((namespace or None, name, value), ...), (children...)), a text
+ * as a str; None where it cannot read the bytes. */
+static PyObject *tree_of(const xmlNode *n) {
+    if (n->type == XML_TEXT_NODE)
+        return PyUnicode_FromString((const char *)n->content);
+    PyObject *attrs = PyList_New(0), *kids = PyList_New(0);
+    if (attrs == NULL || kids == NULL)
+        goto fail;
+    for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
+        const xmlChar *v = attr_value(a);
+        PyObject *item = Py_BuildValue("(zss)", a->ns ? (const char *)a->ns->href : NULL, (const char *)a->name,
+                                       v ? (const char *)v : "");
+        if (item == NULL || PyList_Append(attrs, item) < 0) {
+            Py_XDECREF(item);
+            goto fail;
+        }
+        Py_DECREF(item);
+    }
+    for (const xmlNode *c = n->children; c != NULL; c = c->next) {
+        if (c->parent != n || (c->next != NULL && c->next->prev != c)) {
+            PyErr_SetString(PyExc_AssertionError, "broken links");
+            goto fail;
+        }
+        PyObject *item = tree_of(c);
+        if (item == NULL || PyList_Append(kids, item) < 0) {
+            Py_XDECREF(item);
+            goto fail;
+        }
+        Py_DECREF(item);
+    }
+    PyObject *t_attrs = PyList_AsTuple(attrs), *t_kids = PyList_AsTuple(kids);
+    Py_DECREF(attrs);
+    Py_DECREF(kids);
+    if (t_attrs == NULL || t_kids == NULL) {
+        Py_XDECREF(t_attrs);
+        Py_XDECREF(t_kids);
+        return NULL;
+    }
+    return Py_BuildValue("(zsNN)", n->ns ? (const char *)n->ns->href : NULL, (const char *)n->name, t_attrs, t_kids);
+fail:
+    Py_XDECREF(attrs);
+    Py_XDECREF(kids);
+    return NULL;
+}
+
+static PyObject *read_bytes(PyObject *module, PyObject *data) {
+    (void)module;
+    const xmlNode *doc;
+    if (read_argument(data, "read", &doc) < 0)
+        return NULL;
+    if (doc == NULL)
+        Py_RETURN_NONE;
+    return tree_of(doc->children);
+}
+
 static PyMethodDef methods[] = {
     {"check", check, METH_O,
      "check(root) -> 1 if every assertion of our Schematron holds, 0 if one fails, -1 if undecided."},
     {"structure", structure, METH_O,
      "structure(root) -> 1 if the document has a shape our RELAX NG accepts, -1 if it cannot say."},
+    {"accept", accept, METH_O,
+     "accept(data) -> 1 if our own reading of the bytes finds a document that libxml2 reads, our RELAX NG "
+     "accepts and every assertion of our Schematron holds; -1 if it cannot say (libxml2 must read them)."},
+    {"read", read_bytes, METH_O, "read(data) -> the tree our own reading builds (for the tests), or None."},
     {NULL, NULL, 0, NULL},
 };
 

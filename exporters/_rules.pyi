@@ -7,3 +7,13 @@ def check(root: etree._Element, /) -> int:
 
 def structure(root: etree._Element, /) -> int:
     """1 if the document has a shape our RELAX NG accepts, -1 if it cannot say (never 0)."""
+
+def accept(data: bytes, /) -> int:
+    """1 if our own reading of the bytes (``_read_tei.h``) finds a document that libxml2 reads,
+    ``structure`` accepts and ``check`` finds valid; -1 if it cannot say (never 0)."""
+
+Tree = tuple[str | None, str, tuple[tuple[str | None, str, str], ...], tuple["Tree | str", ...]]
+
+def read(data: bytes, /) -> Tree | None:
+    """The tree our own reading builds, as ``(namespace, name, attributes, children)`` with
+    texts as str; ``None`` where it cannot read the bytes (for the tests)."""

@@ -244,10 +244,16 @@ def validate_tei(data: bytes | str | etree._ElementTree, *, extra: Iterable[Rela
 
     Schematron runs only on documents that pass RELAX NG, since its rules assume the
     structure RELAX NG guarantees. Returns every problem found; an empty list means valid.
+    Bytes that our own reading accepts (:func:`read_and_accepted`) are valid without a
+    libxml2 tree being built.
     """
     if isinstance(data, etree._ElementTree):
         tree = data
     else:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if not extra and read_and_accepted(data):
+            return []
         try:
             tree = parse_xml(data)
         except XmlInputError as exc:
@@ -308,8 +314,38 @@ def _load_native_structure() -> Callable[[etree._Element], int] | None:
     return structure
 
 
+def _load_native_accept() -> Callable[[bytes], int] | None:
+    """Our own reading of a TEI file's bytes (``exporters/_read_tei.h``), with the C
+    verdicts run on the tree it builds; ``None`` where it was not built."""
+    try:
+        from ._rules import accept  # noqa: PLC0415 - optional, built at install time
+    except ImportError:
+        return None
+    return accept
+
+
 _native_rules = _load_native_rules()
 _native_structure = _load_native_structure()
+_native_accept = _load_native_accept()
+
+
+def read_and_accepted(data: bytes) -> bool:
+    """Whether our own reading of the bytes finds a document that libxml2 reads without
+    error, that the C reading of our RELAX NG accepts, and on which every assertion of our
+    Schematron holds (the C verdict): a valid document, for which no libxml2 tree need be
+    built.
+
+    The reading (``exporters/_read_tei.h``) knows only the forms of XML we write (our XML
+    declaration, UTF-8, the TEI namespace as the default one, the five predefined entities,
+    no comments, CDATA sections, DOCTYPE or character references...) and builds the tree
+    libxml2 builds from them, in a block reused from file to file: a reference-sized file
+    takes about a third of the instructions of libxml2's reading and the checks (0.39 M
+    against 1.21 M). Anything else, and any document it does not find valid, says False:
+    libxml2 then reads the bytes, and the validators say what is wrong. The tests compare
+    the two trees on every document we write and on random edits of their bytes, and the
+    issues :func:`validate_tei` reports with and without this reading.
+    """
+    return _native_accept is not None and _native_accept(data) == 1
 
 
 def structure_accepted(tree: etree._ElementTree) -> bool:
