@@ -35,7 +35,8 @@
  *
  * The nodes live in blocks of this module kept from call to call (the GIL is held
  * throughout), their strings in a copy of the bytes in which it writes the ends of strings
- * and the replacements of entity references: no allocation per node, and nothing to free.
+ * and the replacements of entity references: no allocation per node, and nothing to free
+ * but what a large file needed beyond what is kept (trim_tree(), after each call).
  */
 
 #define READ_MAX_BYTES 10000000
@@ -88,6 +89,24 @@ typedef struct {
 } Tree;
 
 static Tree tree_block;
+
+/* What is kept between calls: a reference-sized file's tree takes two blocks; a 4 MB
+ * file's hundreds, given back once it has been checked. */
+#define KEEP_BLOCKS 8
+#define KEEP_TEXT (1 << 20)
+
+static void trim_tree(void) {
+    Tree *t = &tree_block;
+    Pool *p = &t->nodes;
+    while (p->n > KEEP_BLOCKS)
+        free(p->blocks[--p->n]);
+    p->at = p->used = 0;
+    if (t->text_cap > KEEP_TEXT) {
+        free(t->text);
+        t->text = NULL;
+        t->text_cap = 0;
+    }
+}
 
 static int is_blank(char c) { return c == ' ' || c == '\n' || c == '\t'; }
 

@@ -1344,6 +1344,7 @@ static int read_argument(PyObject *data, const char *function, const xmlNode **d
     int oom;
     *doc = read_tei(PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data), &oom);
     if (oom) {
+        trim_tree();
         PyErr_NoMemory();
         return -1;
     }
@@ -1356,9 +1357,11 @@ static PyObject *accept(PyObject *module, PyObject *data) {
     if (read_argument(data, "accept", &doc) < 0)
         return NULL;
     const xmlNode *root = doc == NULL ? NULL : doc->children;
-    if (root == NULL || !is_tei(root, "TEI") || !s_tei(root))
+    int accepted = root != NULL && is_tei(root, "TEI") && s_tei(root);
+    PyObject *r = accepted ? verdict_of(root) : NULL;
+    trim_tree();
+    if (!accepted)
         return PyLong_FromLong(UNDECIDED);
-    PyObject *r = verdict_of(root);
     if (r == NULL || PyLong_AsLong(r) == 1)
         return r;
     Py_DECREF(r);
@@ -1416,9 +1419,9 @@ static PyObject *read_bytes(PyObject *module, PyObject *data) {
     const xmlNode *doc;
     if (read_argument(data, "read", &doc) < 0)
         return NULL;
-    if (doc == NULL)
-        Py_RETURN_NONE;
-    return tree_of(doc->children);
+    PyObject *tree = doc == NULL ? Py_NewRef(Py_None) : tree_of(doc->children);
+    trim_tree();
+    return tree;
 }
 
 static PyMethodDef methods[] = {

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from test_tei_structure import documents
 
+import exporters
+import transcript_model
 from exporters import corpus, validation
 from exporters.validation import Issue, XmlInputError, parse_xml, tei_relaxng, tei_schematron, validate_tei
 
@@ -91,6 +93,21 @@ def test_it_reads_single_quotes_blanks_and_entities_as_libxml2_does() -> None:
     assert tree is not None
     assert tree == libxml2_tree(parse_xml(edited).getroot())
     assert accept(edited) == 1
+
+
+def test_a_long_document_then_a_short_one() -> None:
+    """A tree of thousands of nodes takes many of the reading's blocks, given back after it:
+    read as libxml2 reads it, and the next document too."""
+    turns = "".join(
+        f"Question: What was said at meeting {i}? We ask & we wait.\n\nSergey Lavrov: We said {i} things.\n\n"
+        for i in range(600)
+    )
+    long_doc = exporters.to_tei(transcript_model.parse("Press conference\n\n" + turns))
+    assert long_doc.count(b"<u ") == 1200
+    for data in (long_doc, documents()[0], long_doc):
+        assert read(data) == libxml2_tree(parse_xml(data).getroot())
+        assert (accept(data) == 1) == (issues_without_reading(data) == [])
+    assert accept(documents()[0]) == 1
 
 
 # Edits of a document we write that our reading leaves to libxml2: (what, edit, valid)
