@@ -86,11 +86,17 @@ def _xml_specials_python(s: str) -> int:
     return found
 
 
+_C_XML_SPECIALS: Final = XML_SPECIALS
+"""The C scan, as a name of this module's own: compiled, a Final name is read directly,
+where an imported one is looked up in the module's dictionary at each use (about 400
+look-ups for a reference-sized document)."""
+
+
 def _xml_specials(s: str) -> int:
     """:func:`_xml_specials_python`'s answer, from one pass of C where it was built (one call
     in place of a search for each character, or of a pattern)."""
-    if XML_SPECIALS is not None:
-        return XML_SPECIALS(s)
+    if _C_XML_SPECIALS is not None:
+        return _C_XML_SPECIALS(s)
     return _xml_specials_python(s)
 
 

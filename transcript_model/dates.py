@@ -22,7 +22,7 @@ _EN: Final = "january february march april may june july august september octobe
 _RU_GEN: Final = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
 _RU_NOM: Final = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split()
 
-MONTHS: Mapping[str, int] = MappingProxyType(
+MONTHS: Final[Mapping[str, int]] = MappingProxyType(
     {n: i + 1 for i, n in enumerate(_EN)}
     | {n[:3]: i + 1 for i, n in enumerate(_EN)}
     | {"sept": 9}
@@ -31,7 +31,7 @@ MONTHS: Mapping[str, int] = MappingProxyType(
 )
 """Month names (English full and abbreviated, Russian genitive and nominative) → number."""
 
-ZONES: Mapping[str, int] = MappingProxyType(
+ZONES: Final[Mapping[str, int]] = MappingProxyType(
     {
         "UTC": 0,
         "GMT": 0,
@@ -136,7 +136,7 @@ def time_from(m: re.Match[str]) -> dt.time | None:
         return None
 
 
-_OPENS_DATE_LINE: dict[str, bool] = {}
+_OPENS_DATE_LINE: Final[dict[str, bool]] = {}
 """``_DATE_LINE_START``'s verdict for a line opening with each two characters: with case
 folded the regex engine compares its alternatives one by one (1,700 instructions a line,
 asked of every block; a dictionary look-up, 100)."""

@@ -412,7 +412,7 @@ def _opening_of(op: Any, av: Any, ops: Any) -> tuple[list[str] | None, bool]:
     return None, False
 
 
-_OPENING_GATES: dict[int, OpeningGate] = {}
+_OPENING_GATES: Final[dict[int, OpeningGate]] = {}
 """Opening gates by the identity of their pattern (kept in the gate, so that its id is never
 reused), asked once per document."""
 
@@ -516,7 +516,7 @@ class _Last:
 
 
 _LAST: Final = _Last()
-_WHOLE_GATES: dict[int, tuple[tuple[re.Pattern[str], ...], tuple[WholeGate, ...]]] = {}
+_WHOLE_GATES: Final[dict[int, tuple[tuple[re.Pattern[str], ...], tuple[WholeGate, ...]]]] = {}
 """Whole gates by the identity of a profile's tuple of patterns (kept in the entry, so its
 id is never reused)."""
 

@@ -128,7 +128,7 @@ def _label_before(paragraph: str, colon: int) -> str:
     return paragraph[:end]
 
 
-_NAMES: dict[tuple[str, int, frozenset[str]], tuple[Vocabulary, str | None]] = {}
+_NAMES: Final[dict[tuple[str, int, frozenset[str]], tuple[Vocabulary, str | None]]] = {}
 """:func:`_label_name` by label text, vocabulary (its identity, kept in the entry so that
 it is never reused) and known names."""
 

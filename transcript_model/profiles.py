@@ -62,7 +62,7 @@ def _compile(pairs: tuple[tuple[str, str], ...], flags: int = re.IGNORECASE) -> 
     return tuple((re.compile(p, flags), g) for p, g in pairs)
 
 
-_GENRES: tuple[tuple[str, str], ...] = (
+_GENRES: Final[tuple[tuple[str, str], ...]] = (
     (
         r"\b(?:answers?|responses?|replies|reply) to (?:a |the )?(?:media|journalists'?|reporters'?|press)\b"
         r"(?: questions?)?|\b(?:answers?|responses?) to (?:a )?questions?\b",
@@ -97,7 +97,7 @@ _ROLE_WORDS: Final = frozenset(
     """.split()
 )
 
-_COUNTRIES: Mapping[str, str] = MappingProxyType(
+_COUNTRIES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "US": "United States",
         "U.S.": "United States",
@@ -127,7 +127,7 @@ _COUNTRIES: Mapping[str, str] = MappingProxyType(
 
 _QUESTIONER: Final = AnonymousLabel("questioner", TurnKind.QUESTION, "questioner")
 _AUDIENCE: Final = AnonymousLabel("audience", TurnKind.STATEMENT, "audience")
-_ANONYMOUS: Mapping[str, AnonymousLabel] = MappingProxyType(
+_ANONYMOUS: Final[Mapping[str, AnonymousLabel]] = MappingProxyType(
     {
         "question": _QUESTIONER,
         "questions": _QUESTIONER,
@@ -482,7 +482,7 @@ GENERIC: Final = Profile(
     question_markers="❓",
 )
 
-PROFILES: Mapping[str, Profile] = MappingProxyType(
+PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
     {p.name: p for p in (MID_RU, KREMLIN_RU_SCRAPE, KREMLIN, MFA_TELEGRAM, WHITE_HOUSE, GENERIC)}
 )
 """Every profile by name, in the order they are tried; :data:`GENERIC` last."""

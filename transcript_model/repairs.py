@@ -66,7 +66,7 @@ class RuleContext:
 RepairRule = Callable[[Sequence[Paragraph], RuleContext], tuple[tuple[Paragraph, ...], tuple[Repair, ...]]]
 """``rule(paragraphs, context) -> (paragraphs, repairs)``: a pure function over one turn."""
 
-REASONS: dict[str, str] = {
+REASONS: Final[dict[str, str]] = {
     "duplicated-broken-sentence": "paragraph cut mid-sentence and restarted in the next one: fragment dropped",
     "repeated-paragraph": "paragraph printed again (pull-quote or repost): repeat dropped",
     "broken-paragraph": "paragraph broken mid-sentence and continued in the next: joined",
@@ -230,7 +230,7 @@ def _outside_edits(para: Paragraph, pattern: re.Pattern[str]) -> Iterable[re.Mat
 ChangeFinder = Callable[[Paragraph, RuleContext], list[Change]]
 Hint = Callable[[str], bool]
 
-HINTS: dict[str, Hint] = {}
+HINTS: Final[dict[str, Hint]] = {}
 """For each rule that changes text inside paragraphs, a cheap test that every text it would
 change passes; most texts fail it, and the rule passes them over at once.
 
@@ -1209,7 +1209,7 @@ space_before_punctuation.__doc__ = """Remove the space a removed link left befor
 'On the one hand, we did.'
 """
 
-RULES: dict[str, RepairRule] = {
+RULES: Final[dict[str, RepairRule]] = {
     "duplicated-broken-sentence": duplicated_broken_sentence,
     "repeated-paragraph": repeated_paragraph,
     "broken-paragraph": broken_paragraph,
