@@ -4,7 +4,8 @@
 
 All are optional. Where they cannot be compiled (no C compiler or no Python headers), or with
 ``TRANSCRIPT_MODEL_PURE_PYTHON=1``, the wheel is pure Python: the same answers, in more time
-(1.7 to 1.9 times as long to convert a document, three times as long to validate a corpus).
+(1.7 to 1.9 times as long to convert a document, about five times as long to validate our TEI
+files).
 
 - mypyc compiles :data:`COMPILED`, the modules that parse a document and write its exports,
   from the same typed source: a wheel holds each module's ``.py`` and its extension module,
@@ -75,6 +76,16 @@ def _build(extensions: list[Any], work: Path) -> list[tuple[Path, str]]:
     return built
 
 
+def _opt_level() -> str:
+    """The C compiler's optimisation level for mypyc's code: 3, or ``TRANSCRIPT_MODEL_OPT_LEVEL``
+    (0 to 3). The tests that build a wheel to look inside it set 0: the same modules, compiled
+    in a fraction of the time, which is most of the test suite's."""
+    level = os.environ.get("TRANSCRIPT_MODEL_OPT_LEVEL", "3")
+    if level not in ("0", "1", "2", "3"):
+        raise ValueError(f"TRANSCRIPT_MODEL_OPT_LEVEL must be 0, 1, 2 or 3, not {level!r}")
+    return level
+
+
 def compile_modules(root: Path, work: Path) -> list[tuple[Path, str]]:
     """Compile :data:`COMPILED` with mypyc into ``work``; return the extension modules."""
     from mypyc.build import mypycify  # noqa: PLC0415 - a build requirement, needed only here
@@ -90,6 +101,7 @@ def compile_modules(root: Path, work: Path) -> list[tuple[Path, str]]:
             multi_file=True,
             group_name=GROUP,
             debug_level="0",
+            opt_level=_opt_level(),
         )
     finally:
         os.chdir(here)
