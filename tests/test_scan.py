@@ -83,6 +83,7 @@ def _answers(native: ModuleType, text: str) -> list[tuple[str, object, object]]:
         ("space_before_mark", native.space_before_mark(text), repairs._has_space_before_punctuation_python(text)),
         ("has_xml_forbidden", native.has_xml_forbidden(text), reading._has_xml_forbidden_python(text)),
         ("has_control", native.has_control(text), repairs._has_control_python(text)),
+        ("has_nul", native.has_nul(text), "\x00" in text),
         ("may_hold_mojibake", native.may_hold_mojibake(text), repairs._may_hold_mojibake_python(text)),
         (
             "non_ascii_word_character",
@@ -253,6 +254,7 @@ def test_the_package_asks_the_c_scans_where_they_are_built(native: ModuleType) -
         scans.SPACE_BEFORE_MARK,
         scans.HAS_XML_FORBIDDEN,
         scans.HAS_CONTROL,
+        scans.HAS_NUL,
         scans.MAY_HOLD_MOJIBAKE,
         scans.NON_ASCII_WORD_CHARACTER,
         scans.LETTER_COUNTS,
@@ -269,6 +271,7 @@ def test_the_scans_refuse_what_is_not_text(native: ModuleType) -> None:
         "space_before_mark",
         "has_xml_forbidden",
         "has_control",
+        "has_nul",
         "may_hold_mojibake",
         "non_ascii_word_character",
         "letter_counts",

@@ -97,6 +97,7 @@ BY_KIND(repeated_capitalised_word, "repeated_capitalised_word")
 BY_KIND(space_before_mark, "space_before_mark")
 BY_KIND(has_xml_forbidden, "has_xml_forbidden")
 BY_KIND(has_control, "has_control")
+BY_KIND(has_nul, "has_nul")
 BY_KIND(may_hold_mojibake, "may_hold_mojibake")
 BY_KIND(non_ascii_word_character, "non_ascii_word_character")
 
@@ -133,6 +134,10 @@ PyDoc_STRVAR(has_control_doc,
              "has_control(text, /)\n--\n\n"
              "Whether text holds a control the control-characters rule removes: U+0001 to U+0008,\n"
              "U+000B, U+000C, U+000E to U+001F, U+007F to U+009F.");
+
+PyDoc_STRVAR(has_nul_doc,
+             "has_nul(text, /)\n--\n\n"
+             "Whether text holds a NUL character (U+0000).");
 
 PyDoc_STRVAR(may_hold_mojibake_doc,
              "may_hold_mojibake(text, /)\n--\n\n"
@@ -274,6 +279,7 @@ static PyMethodDef scan_methods[] = {
     {"space_before_mark", space_before_mark, METH_O, space_before_mark_doc},
     {"has_xml_forbidden", has_xml_forbidden, METH_O, has_xml_forbidden_doc},
     {"has_control", has_control, METH_O, has_control_doc},
+    {"has_nul", has_nul, METH_O, has_nul_doc},
     {"may_hold_mojibake", may_hold_mojibake, METH_O, may_hold_mojibake_doc},
     {"non_ascii_word_character", non_ascii_word_character, METH_O, non_ascii_word_character_doc},
     {"letter_counts", letter_counts, METH_O, letter_counts_doc},

@@ -25,6 +25,14 @@ NAME(xml_forbidden, KIND)(CHAR c)
 #endif
 }
 
+/* NUL (has_nul's question: the string search for it goes character by character in a text
+ * stored two or four bytes a character, where the byte it would look for is in every other) */
+static inline CHAR
+NAME(nul, KIND)(CHAR c)
+{
+    return (CHAR)(c == 0);
+}
+
 /* a control the control-characters rule removes: a forbidden C0 control, U+007F to U+009F */
 static inline CHAR
 NAME(control, KIND)(CHAR c)
@@ -118,6 +126,7 @@ NAME(space_before_mark, KIND)(const CHAR *s, Py_ssize_t n)
 
 ANY_SCAN(has_xml_forbidden, xml_forbidden)
 ANY_SCAN(has_control, control)
+ANY_SCAN(has_nul, nul)
 #undef ANY_SCAN
 
 static int

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import ClassVar, Final
 
 _EN: Final = "january february march april may june july august september october november december".split()
 _RU_GEN: Final = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
@@ -158,11 +158,31 @@ def _may_open_date_line(text: str) -> bool:
     return found
 
 
+class _LastLine:
+    """The last line :func:`parse_date_line` read and what it said (a header's date line is
+    read twice: when its block is classified, then when its date is taken). One tuple,
+    replaced whole: a thread never sees another line's answer. What it holds is immutable."""
+
+    value: ClassVar[tuple[str, DateLine | None]] = ("", None)
+
+
 def parse_date_line(text: str) -> DateLine | None:
     """Read a whole line that is only a date, a date and a time, or a time.
 
     Returns ``None`` for anything else, including impossible dates and times.
+
+    >>> parse_date_line("14.03.2023 16:05") is parse_date_line("14.03.2023 16:05")
+    True
     """
+    last = _LastLine.value
+    if text == last[0]:
+        return last[1]
+    found = _read_date_line(text)
+    _LastLine.value = (text, found)
+    return found
+
+
+def _read_date_line(text: str) -> DateLine | None:
     text = text.strip().strip("*_ ").strip()
     if not _may_open_date_line(text):
         return None

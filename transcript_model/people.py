@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar
 
 from .labels import Label, label_key
 from .model import Person, TurnKind
@@ -27,15 +28,38 @@ _RESERVED: Final = re.compile(r"(?:u\d+(?:\.p\d+)?|e\d+|l\d+|kind\..*|rule\..*)"
 _INITIAL_SURNAME: Final = re.compile(r"^(?P<initials>(?:[^\W\d_]\.\s?){1,2})(?P<surname>[^\W\d_][\w’'-]+)$")
 
 
+_KEPT: Final = 4096
+"""How many names each of the caches below keeps: the names a corpus prints are few (its
+speakers and the persons its headlines name), the texts of a name are not."""
+_PERSON_IDS: Final[dict[str, str]] = {}
+_NAME_KEYS: Final[dict[str, tuple[str, str | None]]] = {}
+T = TypeVar("T")
+
+
+def _kept(cache: dict[str, T], name: str, make: Callable[[str], T]) -> T:
+    """``make(name)``, made once and kept in ``cache`` (at most :data:`_KEPT` names)."""
+    found = cache.get(name)
+    if found is None:
+        found = make(name)
+        if len(cache) < _KEPT:
+            cache[name] = found
+    return found
+
+
 def person_id(name: str) -> str:
     """A stable id for a person, safe as an XML ``xml:id`` and a URI fragment.
 
     Lower-cased letters (Latin, Greek, Cyrillic) and digits of the name joined by hyphens;
-    a name with none of those gets a short hash of itself.
+    a name with none of those gets a short hash of itself. Kept for the names met before
+    (normalising, folding and two patterns took 9,000 instructions a name).
 
     >>> person_id("Sergey Lavrov"), person_id("В.Путин"), person_id("MS. PSAKI")
     ('sergey-lavrov', 'в-путин', 'ms-psaki')
     """
+    return _kept(_PERSON_IDS, name, _person_id)
+
+
+def _person_id(name: str) -> str:
     slug = _ID_UNSAFE.sub("-", unicodedata.normalize("NFC", name).casefold()).strip("-")
     if not slug:
         return "p-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -46,7 +70,16 @@ def person_id(name: str) -> str:
 
 def name_key(name: str) -> tuple[str, str | None]:
     """``(surname, first initial)`` casefolded: ``"V.Putin"`` and ``"Vladimir Putin"`` →
-    ``("putin", "v")``; ``"KIRBY"`` → ``("kirby", None)``."""
+    ``("putin", "v")``; ``"KIRBY"`` → ``("kirby", None)``. Kept for the names met before
+    (a speaker's name is compared with every title person's, again for each question).
+
+    >>> name_key("V.Putin"), name_key("Vladimir Putin"), name_key("KIRBY")
+    (('putin', 'v'), ('putin', 'v'), ('kirby', None))
+    """
+    return _kept(_NAME_KEYS, name, _name_key)
+
+
+def _name_key(name: str) -> tuple[str, str | None]:
     m = _INITIAL_SURNAME.match(name.strip())
     if m:
         return m["surname"].casefold(), m["initials"][0].casefold()

@@ -11,7 +11,7 @@ import re
 from typing import Final
 
 from .errors import UnreadableInputError
-from .scans import HAS_XML_FORBIDDEN, UTF8_HAS_XML_FORBIDDEN
+from .scans import HAS_NUL, HAS_XML_FORBIDDEN, UTF8_HAS_XML_FORBIDDEN
 
 _BOM: Final = "\ufeff"
 # UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one
@@ -47,6 +47,20 @@ _C0_FORBIDDEN: Final = bytes(b for b in range(0x80) if _XML_FORBIDDEN.match(chr(
 # with ``nul``): a NUL in the translation is a forbidden byte in the text
 _TO_NUL: Final = bytes(0 if b in _C0_FORBIDDEN else b or 1 for b in range(256))
 _TO_NUL_WITH_NUL: Final = bytes(0 if b in _C0_FORBIDDEN else b for b in range(256))
+
+
+def has_nul(text: str) -> bool:
+    r"""Whether ``text`` holds a NUL character: asked in C where it was built. The string
+    search (the Python definition) looks for it character by character in a text that holds
+    a character beyond Latin-1 ("№", a curly quote): 19,000 instructions for a
+    reference-sized transcript, where it looks for any other character a word at a time.
+
+    >>> has_nul("№ 1"), has_nul("a\x00b"), has_nul("№\x00")
+    (False, True, True)
+    """
+    if HAS_NUL is not None:
+        return HAS_NUL(text)
+    return "\x00" in text
 
 
 def has_xml_forbidden(text: str) -> bool:

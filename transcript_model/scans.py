@@ -27,6 +27,7 @@ REPEATED_CAPITALISED_WORD: Final[Callable[[str], bool] | None] = _native("repeat
 SPACE_BEFORE_MARK: Final[Callable[[str], bool] | None] = _native("space_before_mark")
 HAS_XML_FORBIDDEN: Final[Callable[[str], bool] | None] = _native("has_xml_forbidden")
 HAS_CONTROL: Final[Callable[[str], bool] | None] = _native("has_control")
+HAS_NUL: Final[Callable[[str], bool] | None] = _native("has_nul")
 MAY_HOLD_MOJIBAKE: Final[Callable[[str], bool] | None] = _native("may_hold_mojibake")
 NON_ASCII_WORD_CHARACTER: Final[Callable[[str], bool] | None] = _native("non_ascii_word_character")
 LETTER_COUNTS: Final[Callable[[str], tuple[int, int]] | None] = _native("letter_counts")
