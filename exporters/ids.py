@@ -7,7 +7,7 @@ turn, ``u2.p3`` for its third paragraph, ``e1`` for the first paragraph a repair
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from transcript_model import Edit, Paragraph, Transcript
 from transcript_model.repairs import is_internal
@@ -17,8 +17,27 @@ class _Last:
     value: ClassVar[tuple[Transcript, Ids] | None] = None
 
 
+_TURN_IDS: Final = tuple(f"u{i + 1}" for i in range(512))
+_PARAGRAPH_SUFFIXES: Final = tuple(f".p{j + 1}" for j in range(128))
+
+
 def turn_id(index: int) -> str:
-    return f"u{index + 1}"
+    """``u1`` for the first turn (index 0); the ids of the first 512 are made once.
+
+    >>> turn_id(0), turn_id(511), turn_id(512)
+    ('u1', 'u512', 'u513')
+    """
+    return _TURN_IDS[index] if 0 <= index < 512 else f"u{index + 1}"
+
+
+def paragraph_id(turn: int, index: int) -> str:
+    """``u2.p3`` for the third paragraph (index 2) of the second turn (index 1).
+
+    >>> paragraph_id(1, 2), paragraph_id(0, 200)
+    ('u2.p3', 'u1.p201')
+    """
+    suffix = _PARAGRAPH_SUFFIXES[index] if 0 <= index < 128 else f".p{index + 1}"
+    return turn_id(turn) + suffix
 
 
 @dataclass(slots=True)
@@ -48,7 +67,7 @@ class Ids:
         dropped: dict[int, str] = {}
         for i, turn in enumerate(t.turns):
             for j, para in enumerate(turn.paragraphs):
-                paragraphs[id(para)] = f"{turn_id(i)}.p{j + 1}"
+                paragraphs[id(para)] = paragraph_id(i, j)
                 for k, e in enumerate(para.edits):
                     if not is_internal(e, para):
                         externals[(id(para), k)] = dropped[id(e)] = f"e{len(externals) + 1}"

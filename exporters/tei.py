@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable
-from typing import Final
+from typing import ClassVar, Final
 
 from lxml import etree
 
@@ -145,8 +145,33 @@ def _box(depth: int, tag: str, children: list[str], *attrs: tuple[str, str]) -> 
     return f"<{tag}{_attrs(attrs)}>{inner}{inner.join(children)}{_INDENT[depth]}</{tag}>"
 
 
+class _Recent:
+    """The last few values :func:`iso` wrote, with what it wrote (a transcript's dates are
+    written up to four times each by the two exports, and a date with a zone took 5 µs).
+    The values are kept alive, so the same object is the same value; one tuple, replaced
+    whole, so a thread never sees half of another's."""
+
+    value: ClassVar[tuple[tuple[dt.date, str], ...]] = ()
+
+
 def iso(value: dt.date | dt.datetime) -> str:
-    """ISO 8601 as TEI's ``@when`` wants it: seconds always, offset when known."""
+    """ISO 8601 as TEI's ``@when`` wants it: seconds always, offset when known.
+
+    >>> iso(dt.datetime(1917, 1, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2, minutes=30, seconds=17))))
+    '1917-01-01T09:29:43+00:00'
+    >>> iso(dt.date(2022, 2, 1))
+    '2022-02-01'
+    """
+    recent = _Recent.value
+    for seen, text in recent:
+        if seen is value:
+            return text
+    text = _iso(value)
+    _Recent.value = ((value, text), *recent[:3])
+    return text
+
+
+def _iso(value: dt.date | dt.datetime) -> str:
     if isinstance(value, dt.datetime):
         offset = value.utcoffset()
         if offset is not None and offset.total_seconds() % 60:
@@ -155,12 +180,22 @@ def iso(value: dt.date | dt.datetime) -> str:
     return value.isoformat()
 
 
+_KIND_IDS: Final = {kind: f"kind.{kind.value}" for kind in TurnKind}
+_RULE_IDS: Final = {rule: f"rule.{rule}" for rule in RULES}
+
+
 def kind_id(kind: TurnKind) -> str:
-    return f"kind.{TURN_KINDS[kind]}"
+    return _KIND_IDS[kind]
 
 
 def rule_id(rule: str) -> str:
-    return f"rule.{rule}"
+    """``rule.NAME``: the id of a repair rule's category in the TEI header.
+
+    >>> rule_id("hard-wrap"), rule_id("a-rule-of-another-version")
+    ('rule.hard-wrap', 'rule.a-rule-of-another-version')
+    """
+    found = _RULE_IDS.get(rule)
+    return found if found is not None else f"rule.{rule}"
 
 
 def to_tei(t: Transcript) -> bytes:
