@@ -21,7 +21,9 @@ process as a user would run it:
 Prints documents/s, MB/s and peak RSS, and the ratios to jing and xmllint; with ``--pairs N``,
 N more paired runs of validate, jing and xmllint, and of convert on one core and on all, with
 the median ratios and their ranges, and convert's documents/s per core on all cores (on a
-shared machine one run's ratio can be a fifth off).
+shared machine one run's ratio can be a fifth off). Each convert pair follows a measure of
+the machine's own speed-up at that moment (copies of a CPU loop at once against one), the
+ceiling any speed-up there can reach.
 """
 
 from __future__ import annotations
@@ -184,11 +186,32 @@ def _one_document(text: str) -> None:
     exporters.validate_jsonld(exporters.to_jsonld(t))
 
 
+_SPIN = "import sys\nx = 0\nfor i in range(int(sys.argv[1])):\n    x += i\n"
+
+
+def machine_scaling(jobs: int, loops: int = 8_000_000) -> float:
+    """How many times one CPU-bound loop's work the machine does in the time it takes
+    ``jobs`` copies of it running at once: the ceiling of any speed-up on ``jobs`` cores at
+    that moment. On a shared machine (a VM's cores are threads of a busy host) it is often
+    well under ``jobs``; a speed-up is then to be read against it."""
+
+    def spin(copies: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _SPIN, str(loops)]) for _ in range(copies)]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - start
+
+    return jobs * spin(1) / spin(jobs)
+
+
 def paired_convert(runs: int, exe: str, src: Path, work: Path, *, jobs: int, docs: int) -> None:
     """Run ``convert -j 1`` and ``convert -j JOBS`` one after the other ``runs`` times, into
-    fresh folders; print each round and the median speed-up with its range."""
-    speedups, rates, per_core = [], [], []
+    fresh folders, each pair after a measure of the machine's own speed-up
+    (:func:`machine_scaling`); print each round and the median speed-ups with their ranges."""
+    speedups, rates, per_core, machine = [], [], [], []
     for i in range(runs):
+        machine.append(machine_scaling(jobs))
         seconds = []
         for n in (1, jobs):
             out = work / f"pair-{n}"
@@ -201,7 +224,8 @@ def paired_convert(runs: int, exe: str, src: Path, work: Path, *, jobs: int, doc
         per_core.append(docs / seconds[1] / jobs)
         print(
             f"round {i + 1}: convert -j 1 {seconds[0]:.2f} s ({docs / seconds[0]:.0f} docs/s), "
-            f"-j {jobs} {seconds[1]:.2f} s ({docs / seconds[1]:.0f} docs/s), {speedups[-1]:.2f}x"
+            f"-j {jobs} {seconds[1]:.2f} s ({docs / seconds[1]:.0f} docs/s), {speedups[-1]:.2f}x "
+            f"(the machine: {machine[-1]:.2f}x)"
         )
     print(
         f"convert -j 1 over {runs} runs: median {statistics.median(rates):.0f} docs/s "
@@ -214,6 +238,11 @@ def paired_convert(runs: int, exe: str, src: Path, work: Path, *, jobs: int, doc
     print(
         f"convert speed-up on {jobs} cores over {runs} paired runs: median {statistics.median(speedups):.2f}x "
         f"(lowest {min(speedups):.2f}x, highest {max(speedups):.2f}x)"
+    )
+    print(
+        f"the machine's own speed-up on {jobs} cores (a CPU loop, {jobs} copies at once against one) "
+        f"over the same rounds: median {statistics.median(machine):.2f}x "
+        f"(lowest {min(machine):.2f}x, highest {max(machine):.2f}x)"
     )
 
 
