@@ -173,9 +173,22 @@ static int all_marked(const IdList *ids, unsigned kind) {
 
 /* ------------------------------------------------------------------ reading the tree */
 
+/* Whether a namespace's href is ``ns``: our reading of our own files points every node at
+ * these very strings, so the pointers are compared first (each element's namespace was 28
+ * characters compared, a thousand string comparisons a document with the names below). */
+static inline int is_ns(const xmlChar *href, const char *ns) {
+    return (const char *)href == ns || strcmp((const char *)href, ns) == 0;
+}
+
+/* Whether a node's or an attribute's name is ``name``: most names differ in their first
+ * character, compared before the call. */
+static inline int same_name(const xmlChar *a, const char *name) {
+    return a[0] == (xmlChar)name[0] && strcmp((const char *)a, name) == 0;
+}
+
 static int is_tei(const xmlNode *n, const char *name) {
-    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
-           strcmp((const char *)n->ns->href, TEI_NS) == 0 && strcmp((const char *)n->name, name) == 0;
+    return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL && is_ns(n->ns->href, TEI_NS) &&
+           same_name(n->name, name);
 }
 
 static const xmlChar EMPTY[] = "";
@@ -184,9 +197,9 @@ static const xmlChar EMPTY[] = "";
  * text (entity references), which only the Python verdict reads the way lxml does. */
 static const xmlChar *attr(const xmlNode *n, const char *name, const char *ns, int *undecided) {
     for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
-        if (strcmp((const char *)a->name, name) != 0)
+        if (!same_name(a->name, name))
             continue;
-        if (ns == NULL ? a->ns != NULL : (a->ns == NULL || strcmp((const char *)a->ns->href, ns) != 0))
+        if (ns == NULL ? a->ns != NULL : (a->ns == NULL || !is_ns(a->ns->href, ns)))
             continue;
         const xmlNode *value = a->children;
         if (value == NULL)
@@ -549,7 +562,7 @@ static int verdict(const xmlNode *root, State *s) {
     /* every element, in document order */
     const xmlNode *cur = root;
     while (cur != NULL) {
-        if (cur->type == XML_ELEMENT_NODE && cur->ns != NULL && strcmp((const char *)cur->ns->href, TEI_NS) == 0) {
+        if (cur->type == XML_ELEMENT_NODE && cur->ns != NULL && is_ns(cur->ns->href, TEI_NS)) {
             int r = visit(cur, s);
             if (r < 0)
                 return -2;
@@ -918,9 +931,9 @@ static int attrs_are(const xmlNode *n, const AttrSpec *specs, int count) {
     for (const xmlAttr *a = n->properties; a != NULL; a = a->next) {
         int found = -1;
         for (int i = 0; i < count; i++) {
-            if (strcmp((const char *)a->name, specs[i].name) != 0)
+            if (!same_name(a->name, specs[i].name))
                 continue;
-            if (specs[i].in_xml_ns ? (a->ns != NULL && strcmp((const char *)a->ns->href, XML_NS) == 0) : a->ns == NULL)
+            if (specs[i].in_xml_ns ? (a->ns != NULL && is_ns(a->ns->href, XML_NS)) : a->ns == NULL)
                 found = i;
             break;
         }
@@ -1217,7 +1230,7 @@ static int s_seg(const xmlNode *n) {
     for (const xmlNode *c = n->children; c != NULL; c = c->next) {
         if (c->type == XML_TEXT_NODE)
             continue;
-        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || strcmp((const char *)c->ns->href, TEI_NS) != 0)
+        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || !is_ns(c->ns->href, TEI_NS))
             return 0;
         const char *name = (const char *)c->name;
         Shape check = strcmp(name, "surplus") == 0    ? s_surplus
