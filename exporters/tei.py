@@ -147,7 +147,7 @@ def _box(depth: int, tag: str, children: list[str], *attrs: tuple[str, str]) -> 
 
 class _Recent:
     """The last few values :func:`iso` wrote, with what it wrote (a transcript's dates are
-    written up to four times each by the two exports, and a date with a zone took 5 µs).
+    written up to four times each by the two exports, 4,700 instructions a time).
     The values are kept alive, so the same object is the same value; one tuple, replaced
     whole, so a thread never sees half of another's."""
 
