@@ -98,7 +98,7 @@ def _run(
     verb: str,
 ) -> int:
     """Report the results of ``run`` (:func:`run_parallel` or :func:`run_batches`, not yet
-    started) as they come."""
+    started) as they come, in the order of the inputs."""
     summary = Summary()
     progress = Progress(total, sys.stderr, not args.quiet)
     results: list[FileResult] = []

@@ -801,3 +801,31 @@ def test_issues_of_a_batch_come_in_the_order_of_a_document_alone(monkeypatch: py
         rules = [i.rule for i in issues]
         assert status == "invalid" and outputs == []
         assert rules[-2:] == ["tei-test", "jsonld-test"] and "no-title" in rules[:-2]
+
+
+def _slow_first(item: tuple[str, str | None]) -> corpus.FileResult:
+    """A task that takes longer over the first item than over all the others."""
+    if item[0] == "f0":
+        time.sleep(0.5)
+    return corpus.FileResult(item[0], "valid")
+
+
+def test_parallel_results_come_in_the_order_of_the_inputs() -> None:
+    """A worker that finishes its items late holds back the results after them, not before:
+    a run's report is the same on any number of cores."""
+    items = [(f"f{k}", None) for k in range(40)]
+    assert [r.path for r in corpus.run_parallel(_slow_first, items, 2, {}, len(items))] == [p for p, _ in items]
+
+
+def test_a_validation_report_is_the_same_on_one_core_and_two(
+    capsys: pytest.CaptureFixture[str], collection: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    run(capsys, "convert", str(collection), "-o", str(out), "-q")
+    (out / "2021" / "t1.tei.xml").write_text("<TEI/>")  # invalid
+    (out / "2022" / "t2.jsonld").write_text("{")  # unreadable
+    reports = [run(capsys, "validate", str(out), "-j", jobs)[:2] for jobs in ("1", "2")]
+    assert reports[0] == reports[1]
+    code, stdout = reports[0]
+    assert code == 1 and len(stdout.splitlines()) >= 12
